@@ -1,1 +1,21 @@
-export {};
+export { formatScenarioProblems } from "./scenario/format-scenario-problems.js";
+export { loadScenarioFile } from "./scenario/load-scenario-file.js";
+export { type ParseScenarioOptions, parseScenario, type ScenarioFormat } from "./scenario/parse-scenario.js";
+export type {
+  Scenario,
+  ScenarioCluster,
+  ScenarioElastic,
+  ScenarioEvent,
+  ScenarioEventType,
+  ScenarioJob,
+  ScenarioLocation,
+  ScenarioResources,
+  ScenarioTaskManager,
+  ScenarioTimeouts,
+  ScenarioVertex,
+  SlotSelectionName,
+} from "./scenario/scenario.js";
+export { SCENARIO_DEFAULTS } from "./scenario/scenario-defaults.js";
+export { ScenarioError, type ScenarioProblem, type ScenarioProblemCode } from "./scenario/scenario-error.js";
+export { SCENARIO_LIMITS, type ScenarioLimits } from "./scenario/scenario-limits.js";
+export { stringifyScenario } from "./scenario/stringify-scenario.js";
