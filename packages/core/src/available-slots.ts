@@ -50,6 +50,10 @@ export interface AvailableSlotsView {
   countOnTaskManager(id: ResourceId): number;
   /** Every free slot that matches `profile` (grouped by profile, oldest first in each group). */
   matching(profile: ResourceProfile): Iterable<AllocatedSlot>;
+  /** How many free slots match `profile`. Cost: the number of distinct matching profiles. */
+  countMatching(profile: ResourceProfile): number;
+  /** The distinct profiles of the free slots, with how many slots have each. */
+  profiles(): Iterable<readonly [ResourceProfile, number]>;
   /** TaskManagers that have at least one free slot. */
   taskManagers(): Iterable<ResourceId>;
 }
@@ -230,6 +234,18 @@ export class AvailableSlots implements AvailableSlotsView {
   /** {@inheritDoc AvailableSlotsView.matching} */
   *matching(profile: ResourceProfile): IterableIterator<AllocatedSlot> {
     for (const e of this.buckets.matching(profile)) yield e.slot;
+  }
+
+  /** {@inheritDoc AvailableSlotsView.countMatching} */
+  countMatching(profile: ResourceProfile): number {
+    let n = 0;
+    for (const bucket of this.buckets.matchingBuckets(profile)) n += bucket.size;
+    return n;
+  }
+
+  /** {@inheritDoc AvailableSlotsView.profiles} */
+  *profiles(): IterableIterator<readonly [ResourceProfile, number]> {
+    for (const bucket of this.buckets.nonEmptyBuckets()) yield [bucket.profile, bucket.size];
   }
 
   /** {@inheritDoc AvailableSlotsView.taskManagers} */

@@ -21,8 +21,8 @@ let pendingSeq = 0;
  * ```
  */
 export class PendingRequest implements BucketEntry<PendingRequest> {
-  /** FIFO order across all requests (smaller = older). */
-  readonly seq: number = ++pendingSeq;
+  /** FIFO position, set each time the request joins a queue (smaller = joined earlier). */
+  seq = 0;
   /** Completes with the slot, or fails. */
   readonly result: Completable<AllocatedSlot> = new Completable<AllocatedSlot>();
   /** Set when the request is sent to the resource manager. */
@@ -102,6 +102,8 @@ export class PendingRequests {
       }
       this.byAllocationId.set(request.allocationId, request);
     }
+    // FIFO is the order requests join the queue, not the order they were constructed in.
+    request.seq = ++pendingSeq;
     this.byRequestId.set(request.requestId, request);
     this.buckets.add(request);
   }

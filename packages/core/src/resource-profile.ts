@@ -17,7 +17,8 @@ export interface ResourceSpec {
   readonly extended?: Readonly<Record<string, number>>;
 }
 
-const EMPTY: Readonly<Record<string, number>> = Object.freeze({});
+/** Extended-resource records have no prototype, so names such as `constructor` or `__proto__` are plain keys. */
+const EMPTY: Readonly<Record<string, number>> = Object.freeze(Object.create(null) as Record<string, number>);
 const INTERN_LIMIT = 4096;
 const interned = new Map<string, ResourceProfile>();
 
@@ -88,11 +89,13 @@ export class ResourceProfile {
       }
       const names = Object.keys(spec.extended).sort();
       if (names.length > 0) {
-        const copy: Record<string, number> = {};
+        const copy: Record<string, number> = Object.create(null);
         for (const name of names) {
           if (name.length === 0) throw new InvalidArgumentError(`${path}.extended`, "non-empty resource names", name);
-          copy[name] = checkAmount(spec.extended[name], `${path}.extended.${name}`);
-          extKey += `|${name}=${copy[name]}`;
+          const amount = checkAmount(spec.extended[name], `${path}.extended.${name}`);
+          copy[name] = amount;
+          // Names are quoted so that separators inside a name cannot make two profiles share a key.
+          extKey += `|${JSON.stringify(name)}=${amount}`;
         }
         extended = Object.freeze(copy);
       }
@@ -139,7 +142,7 @@ export class ResourceProfile {
   plus(other: ResourceProfile): ResourceProfile {
     if (other.isUnknown || other === ResourceProfile.ZERO) return this.isUnknown ? ResourceProfile.ZERO : this;
     if (this.isUnknown || this === ResourceProfile.ZERO) return other;
-    const extended: Record<string, number> = { ...this.extended };
+    const extended: Record<string, number> = Object.assign(Object.create(null), this.extended);
     for (const name in other.extended) extended[name] = (extended[name] ?? 0) + (other.extended[name] as number);
     return ResourceProfile.of({
       cpu: roundAmount(this.cpu + other.cpu),
@@ -159,7 +162,7 @@ export class ResourceProfile {
   minus(other: ResourceProfile): ResourceProfile {
     if (other.isUnknown || other === ResourceProfile.ZERO) return this.isUnknown ? ResourceProfile.ZERO : this;
     if (this.isUnknown) return ResourceProfile.ZERO;
-    const extended: Record<string, number> = { ...this.extended };
+    const extended: Record<string, number> = Object.assign(Object.create(null), this.extended);
     for (const name in other.extended) {
       extended[name] = Math.max(0, roundAmount((extended[name] ?? 0) - (other.extended[name] as number)));
     }
@@ -212,6 +215,9 @@ export class ResourceProfile {
     return s;
   }
 }
+
+// ZERO is the canonical object for its key too, like every other profile.
+interned.set(ResourceProfile.ZERO.key, ResourceProfile.ZERO);
 
 function checkAmount(value: unknown, path: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {

@@ -398,7 +398,10 @@ export class SlotPool implements PhysicalSlotProvider {
 
   /** {@inheritDoc PhysicalSlotProvider.nextSlotRequestId} */
   nextSlotRequestId(): SlotRequestId {
-    return this.ids.nextSlotRequestId();
+    // Skips ids a caller already chose for a request of its own (they share one namespace).
+    let id = this.ids.nextSlotRequestId();
+    for (let i = 0; i < MAX_ID_RETRIES && this.isRequestIdInUse(id); i++) id = this.ids.nextSlotRequestId();
+    return id;
   }
 
   /**
@@ -424,7 +427,7 @@ export class SlotPool implements PhysicalSlotProvider {
     let preferences: readonly TaskManagerLocation[];
     let timeoutMs: number;
     try {
-      requestId = request.requestId ?? this.ids.nextSlotRequestId();
+      requestId = request.requestId ?? this.nextSlotRequestId();
       profile = ResourceProfile.of(request.profile);
       preferences = checkPreferences(request.preferredLocations);
       timeoutMs =
@@ -433,7 +436,9 @@ export class SlotPool implements PhysicalSlotProvider {
         throw new InvalidArgumentError("requestId", "an id not in use by another request", requestId);
       }
     } catch (error) {
+      // Like every failed request, the handle's `released` completes too (it never held a slot).
       result.fail(error as Error);
+      released.complete(error as Error);
       return { requestId: request.requestId ?? ("invalid" as SlotRequestId), result, released, release: () => {} };
     }
     const handle: SlotRequestHandle = {
@@ -441,11 +446,15 @@ export class SlotPool implements PhysicalSlotProvider {
       result,
       released,
       release: (cause = new SlotReleasedError(`Slot of request ${requestId} was released by its holder.`)) => {
+        // Once this request ended, its id may already belong to a newer request: never touch that one.
+        if (released.isDone) return;
         this.releaseSlot(requestId, cause);
       },
     };
     if (!this.isStarted) {
-      result.fail(new PoolNotStartedError(`Cannot allocate a slot for ${requestId}: the slot pool is not started.`));
+      const error = new PoolNotStartedError(`Cannot allocate a slot for ${requestId}: the slot pool is not started.`);
+      result.fail(error);
+      released.complete(error);
       return handle;
     }
     const payload: SlotPayload = { release: (cause) => void released.complete(cause) };
@@ -468,8 +477,11 @@ export class SlotPool implements PhysicalSlotProvider {
       result.fail(new NoResourceAvailableError(`Could not allocate a simple slot for ${requestId}.`));
     }
     // A failed request never had a slot: its `released` completes too, so holders can wait on one thing.
+    // If the holder failed `result` itself, the request it still has in the pool is withdrawn.
     result.onSettled((o) => {
-      if (!o.ok) released.complete(o.error);
+      if (o.ok) return;
+      released.complete(o.error);
+      this.releaseSlot(requestId, o.error);
     });
     return handle;
   }
@@ -518,10 +530,18 @@ export class SlotPool implements PhysicalSlotProvider {
         new InvalidArgumentError("requestId", "an id not in use by another request", requestId),
       );
     }
-    const timeoutMs = options.timeoutMs ?? this.timeouts.slotRequestMs;
+    let timeoutMs: number;
+    try {
+      timeoutMs =
+        options.timeoutMs === undefined ? this.timeouts.slotRequestMs : checkDuration(options.timeoutMs, "timeoutMs");
+    } catch (error) {
+      return Completable.rejected(error as Error);
+    }
     const request = new PendingRequest(requestId, profile, this.now());
     request.result.onSettled((o) => {
       request.cancelTimers();
+      // The pool removes a request before completing it; one completed by its caller leaves the queue here.
+      this.removeRequest(request);
       if (!o.ok) {
         this.emit(() => ({ type: "requestFailed", atMs: this.now(), requestId, error: o.error }));
         this.cancelAtResourceManager(request);
@@ -758,7 +778,12 @@ export class SlotPool implements PhysicalSlotProvider {
   }
 
   private sendToResourceManager(request: PendingRequest, rm: ResourceManagerGateway): void {
-    const allocationId = this.ids.nextAllocationId();
+    // Skips ids the pool already knows: slots re-offered after a fail-over carry the previous
+    // leader's ids, which a fresh generator would hand out again.
+    let allocationId = this.ids.nextAllocationId();
+    for (let i = 0; i < MAX_ID_RETRIES && this.isAllocationIdInUse(allocationId); i++) {
+      allocationId = this.ids.nextAllocationId();
+    }
     request.allocationId = allocationId;
     request.sentTo = rm;
     this.pending.add(request);
@@ -858,6 +883,10 @@ export class SlotPool implements PhysicalSlotProvider {
     return this.allocated.contains(id) || this.available.contains(id);
   }
 
+  private isAllocationIdInUse(id: AllocationId): boolean {
+    return this.knows(id) || this.pending.getByAllocationId(id) !== undefined;
+  }
+
   private scheduleIdleCheck(): void {
     const idleMs = this.timeouts.idleSlotMs;
     if (this.idleTimer !== undefined || idleMs === Number.POSITIVE_INFINITY) return;
@@ -900,6 +929,9 @@ export class SlotPool implements PhysicalSlotProvider {
     if (this.events.observed) this.events.next(make());
   }
 }
+
+/** How many generated ids are skipped at most when they collide with ids in use (guards a broken generator). */
+const MAX_ID_RETRIES = 1000;
 
 function checkDuration(value: unknown, path: string): number {
   if (typeof value !== "number" || Number.isNaN(value) || value < 0) {

@@ -65,17 +65,18 @@ export function applyTaskExecutorEvent(pool: SlotPool, event: TaskExecutorEvent)
   }
   switch (event.type) {
     case "registered":
-      if (typeof event.location?.resourceId !== "string")
+      if (typeof event.location?.resourceId !== "string" || event.location.resourceId.length === 0)
         return { status: "invalid", reason: "location.resourceId missing" };
       pool.registerTaskManager(event.location.resourceId);
       return { status: "applied" };
     case "offer":
-      if (typeof event.location?.resourceId !== "string")
+      if (typeof event.location?.resourceId !== "string" || event.location.resourceId.length === 0)
         return { status: "invalid", reason: "location.resourceId missing" };
       if (!Array.isArray(event.offers)) return { status: "invalid", reason: "offers is not an array" };
       return { status: "applied", accepted: pool.offerSlots(event.location, event.gateway, event.offers) };
     case "lost":
-      if (typeof event.resourceId !== "string") return { status: "invalid", reason: "resourceId missing" };
+      if (typeof event.resourceId !== "string" || event.resourceId.length === 0)
+        return { status: "invalid", reason: "resourceId missing" };
       pool.releaseTaskManager(event.resourceId, event.cause);
       return { status: "applied" };
     default:
