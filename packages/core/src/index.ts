@@ -70,3 +70,4 @@ export {
   type TaskExecutorLinkStats,
 } from "./task-executor-events.js";
 export { sameLocation, type TaskManagerLocation, taskManagerLocation } from "./task-manager-location.js";
+export { VirtualScheduler } from "./virtual-scheduler.js";
