@@ -1,1 +1,3 @@
-export {};
+export { CoLocationConstraint } from "./co-location-constraint.js";
+export { CoLocationGroup } from "./co-location-group.js";
+export { assertCoLocationInvariants, checkCoLocationInvariants } from "./co-location-invariants.js";
