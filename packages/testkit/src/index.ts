@@ -19,3 +19,13 @@ export { SCENARIO_DEFAULTS } from "./scenario/scenario-defaults.js";
 export { ScenarioError, type ScenarioProblem, type ScenarioProblemCode } from "./scenario/scenario-error.js";
 export { SCENARIO_LIMITS, type ScenarioLimits } from "./scenario/scenario-limits.js";
 export { stringifyScenario } from "./scenario/stringify-scenario.js";
+export { SeededRandom } from "./simulation/random.js";
+export type { Assignment, Failure, SimulationReport, Summary } from "./simulation/report.js";
+export { type SimulateOptions, simulate } from "./simulation/simulator.js";
+export type {
+  Decision,
+  SimulatedTaskManager,
+  SimulatedVertex,
+  SimulationResult,
+  TraceEvent,
+} from "./simulation/trace.js";
