@@ -182,7 +182,9 @@ class Simulation {
     }
     const maxMs = this.options.maxVirtualMs ?? THIRTY_DAYS_MS;
     let submitted = false;
-    this.scheduler.schedule(() => (submitted = true), this.scenario.job.submitAtMs);
+    this.scheduler.schedule(() => {
+      submitted = true;
+    }, this.scenario.job.submitAtMs);
     for (;;) {
       const next = this.scheduler.nextDueTime();
       if (next === undefined || next > maxMs) break;
@@ -440,7 +442,10 @@ class Simulation {
     const group = task.vertex.slotSharingGroup;
     if (group !== null) {
       let set = this.groupAllocations.get(group);
-      if (set === undefined) this.groupAllocations.set(group, (set = new Set()));
+      if (set === undefined) {
+        set = new Set();
+        this.groupAllocations.set(group, set);
+      }
       set.add(slot.allocationId);
     }
     this.push({
