@@ -489,6 +489,19 @@ export class EmbeddedResourceManager extends ResourceManagerBase {
   }
 
   /**
+   * Messages between the job masters, the resource manager and the TaskExecutors that are sent but
+   * not yet delivered (a simulation is not quiet while any is in flight).
+   *
+   * @example
+   * ```ts
+   * while (rm.messagesInFlight > 0) scheduler.advanceBy(1);
+   * ```
+   */
+  get messagesInFlight(): number {
+    return this.mailbox.size;
+  }
+
+  /**
    * Stops everything: TaskExecutors die, pending timers are cancelled, running tasks fail with
    * `ADAPTER_SHUT_DOWN`, and `messages$` completes. Idempotent.
    *

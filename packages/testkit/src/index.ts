@@ -21,6 +21,7 @@ export { SCENARIO_LIMITS, type ScenarioLimits } from "./scenario/scenario-limits
 export { stringifyScenario } from "./scenario/stringify-scenario.js";
 export { SeededRandom } from "./simulation/random.js";
 export type { Assignment, Failure, SimulationReport, Summary } from "./simulation/report.js";
+export { type ClusterBackend, JobExecution, type JobExecutionOptions, staticTaskManagers } from "./simulation/job-execution.js";
 export { type SimulateOptions, simulate } from "./simulation/simulator.js";
 export type {
   Decision,

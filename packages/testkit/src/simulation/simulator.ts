@@ -1,35 +1,9 @@
-import { CoLocationGroup } from "@slotpool/co-location";
-import {
-  assertSlotPoolInvariants,
-  isSlotPoolError,
-  jobMasterId,
-  localityFirstStrategy,
-  ResourceProfile,
-  type ResourceSpec,
-  resourceId,
-  SlotPool,
-  SlotReleasedError,
-  spreadOutStrategy,
-  type TaskManagerLocation,
-  VirtualScheduler,
-} from "@slotpool/core";
-import {
-  connectResourceManager,
-  EmbeddedResourceManager,
-  type EmbeddedTaskExecutorSpec,
-  type ResourceManagerLink,
-} from "@slotpool/resource-manager";
-import { assertSharingInvariants, type LogicalSlot, type TaskHandle, TaskScheduler } from "@slotpool/slot-sharing";
-import type {
-  Scenario,
-  ScenarioEvent,
-  ScenarioLocation,
-  ScenarioResources,
-  ScenarioVertex,
-} from "../scenario/scenario.js";
-import { SeededRandom } from "./random.js";
-import type { Assignment, Failure, SimulationReport } from "./report.js";
-import type { Decision, SimulatedTaskManager, SimulationResult, TraceEvent } from "./trace.js";
+import { type AllocationId, VirtualScheduler } from "@slotpool/core";
+import { EmbeddedResourceManager } from "@slotpool/resource-manager";
+import type { LogicalSlot } from "@slotpool/slot-sharing";
+import type { Scenario } from "../scenario/scenario.js";
+import { type ClusterBackend, JobExecution, staticTaskManagers, toSpec } from "./job-execution.js";
+import type { SimulatedTaskManager, SimulationResult } from "./trace.js";
 
 /**
  * Options of {@link simulate}.
@@ -50,21 +24,6 @@ export interface SimulateOptions {
   readonly maxResubmissions?: number;
 }
 
-type TaskState = "waiting" | "running" | "finished" | "failed" | "parked";
-
-interface TaskRecord {
-  readonly vertex: ScenarioVertex;
-  readonly vertexIndex: number;
-  readonly subtask: number;
-  readonly preferences: readonly TaskManagerLocation[];
-  readonly profile: ResourceProfile;
-  state: TaskState;
-  handle: TaskHandle | undefined;
-  resubmissions: number;
-}
-
-/** The simulated job master's heartbeat settings (Flink's defaults). */
-const HEARTBEAT = { heartbeatIntervalMs: 10_000, heartbeatTimeoutMs: 50_000 } as const;
 const THIRTY_DAYS_MS = 30 * 24 * 3_600_000;
 
 /**
@@ -73,20 +32,15 @@ const THIRTY_DAYS_MS = 30 * 24 * 3_600_000;
  * decision. The same scenario and seed always give the same result, byte for byte.
  *
  * How a run goes:
- * - The cluster's TaskManagers register at their `registerAtMs` (TaskManagers registering at the same
- *   instant arrive in an order drawn from the seed); the elastic pool starts TaskManagers on demand.
+ * - The cluster's TaskManagers register at their `registerAtMs`; TaskManagers registering at the
+ *   same instant arrive in an order drawn from the seed. The elastic pool starts TaskManagers on demand.
  * - At `job.submitAtMs` every subtask is submitted, in vertex order then subtask order, with its
  *   profile, sharing group, co-location group and preferred locations.
- * - A placed task with `durationMs` finishes that long after its placement and frees its slot; a task
- *   without one runs until the end.
+ * - A placed task with `durationMs` finishes that long after its placement and frees its slot; a
+ *   task without one runs until the end.
  * - Events apply at their time (in file order for equal times).
- * - **Resubmission policy:** a task that loses its slot (TaskManager lost or frozen past the
- *   heartbeat timeout, allocation failed, leadership lost) is submitted again at once as a queued
- *   request, so it is placed as soon as capacity returns — a free slot, a slot a finishing task
- *   frees, or a new TaskManager — or fails when its request times out. While the job master has no
- *   leadership, lost tasks wait and are submitted when it is resumed. After `maxResubmissions` a
- *   task fails with `RESUBMISSION_LIMIT`.
- * - The run ends when it is quiet: every task finished, failed, or runs, and no event is left.
+ * - Lost tasks are resubmitted as described at {@link JobExecution}.
+ * - The run ends when it is quiet: every task finished, failed, or runs with no end, and no event is left.
  *
  * @example
  * ```ts
@@ -95,564 +49,68 @@ const THIRTY_DAYS_MS = 30 * 24 * 3_600_000;
  * ```
  */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulationResult {
-  return new Simulation(scenario, options).run();
-}
-
-class Simulation {
-  private readonly seed: number;
-  private readonly rng: SeededRandom;
-  private readonly scheduler = new VirtualScheduler();
-  private readonly pool: SlotPool;
-  private readonly rm: EmbeddedResourceManager;
-  private readonly link: ResourceManagerLink;
-  private readonly tasks: TaskRecord[] = [];
-  private readonly scheduler2: TaskScheduler;
-  private readonly coLocationGroups = new Map<string, CoLocationGroup>();
-  private readonly trace: TraceEvent[] = [];
-  private readonly assignments: Assignment[] = [];
-  private readonly failures: Failure[] = [];
-  private readonly taskManagers = new Map<string, { tm: SimulatedTaskManager }>();
-  private readonly groupAllocations = new Map<string, Set<string>>();
-  private readonly maxResubmissions: number;
-  private eventsLeft: number;
-  private unsettled = 0;
-  private term = 1;
-  private lastChangeAt = 0;
-
-  constructor(
-    private readonly scenario: Scenario,
-    private readonly options: SimulateOptions,
-  ) {
-    this.seed = options.seed ?? scenario.seed;
-    this.rng = new SeededRandom(this.seed);
-    this.maxResubmissions = options.maxResubmissions ?? 100;
-    const t = scenario.timeouts;
-    this.pool = new SlotPool({
-      jobId: scenario.name,
-      scheduler: this.scheduler,
-      slotSelectionStrategy:
-        scenario.cluster.slotSelection === "spread-out" ? spreadOutStrategy : localityFirstStrategy,
-      timeouts: {
-        slotRequestMs: t.allocationMs,
-        resourceManagerRequestMs: t.resourceManagerRequestMs,
-        resourceManagerAllocationMs: t.resourceManagerAllocationMs,
-        idleSlotMs: t.idleSlotMs,
-      },
-    });
-    const elastic = scenario.cluster.elastic;
-    this.rm = new EmbeddedResourceManager({
-      scheduler: this.scheduler,
-      taskExecutors: this.orderedStaticTaskManagers(),
-      offerAllSlots: scenario.cluster.offerAllSlots,
-      ...(elastic === null
-        ? {}
-        : {
-            elastic: {
-              maxTaskExecutors: elastic.maxTaskManagers,
-              slotsPerTaskExecutor: elastic.slotsPerTaskManager,
-              slotProfile: toSpec(elastic.slotProfile),
-              startupMs: elastic.startupMs,
-              ...(elastic.idleTimeoutMs === null ? {} : { idleTimeoutMs: elastic.idleTimeoutMs }),
-              idPrefix: elastic.idPrefix,
-            },
-          }),
-    });
-    this.link = connectResourceManager(this.pool, this.rm, HEARTBEAT);
-    this.scheduler2 = new TaskScheduler(this.pool, { defaultTimeoutMs: t.allocationMs });
-    for (const tm of scenario.cluster.taskManagers) {
-      this.taskManagers.set(tm.id, {
-        tm: {
-          id: tm.id,
-          host: tm.host,
-          slots: tm.slots,
-          slotProfile: toSpec(tm.slotProfile),
-          registeredAtMs: tm.registerAtMs,
-          lostAtMs: undefined,
-        },
-      });
-    }
-    this.eventsLeft = scenario.events.length;
-  }
-
-  run(): SimulationResult {
-    this.link.grantLeadership(jobMasterId(`${this.scenario.name}#jm-1`));
-    this.scheduler.schedule(() => this.submitJob(), this.scenario.job.submitAtMs);
-    for (const event of this.scenario.events) {
-      this.scheduler.schedule(() => this.applyEvent(event), event.atMs);
-    }
-    const maxMs = this.options.maxVirtualMs ?? THIRTY_DAYS_MS;
-    let submitted = false;
-    this.scheduler.schedule(() => {
-      submitted = true;
-    }, this.scenario.job.submitAtMs);
-    for (;;) {
-      const next = this.scheduler.nextDueTime();
-      if (next === undefined || next > maxMs) break;
-      if (submitted && this.eventsLeft === 0 && this.unsettled === 0) break;
-      this.scheduler.advanceTo(next);
-    }
-    this.check();
-    const endedAtMs = this.lastChangeAt;
-    this.link.close();
-    this.rm.shutdown();
-    return {
-      report: this.buildReport(),
-      trace: this.trace,
-      taskManagers: this.simulatedTaskManagers(),
-      vertices: this.scenario.job.vertices.map((v) => ({
-        id: v.id,
-        parallelism: v.parallelism,
-        slotSharingGroup: v.slotSharingGroup ?? undefined,
-        coLocationGroup: v.coLocationGroup ?? undefined,
-        profile: v.profile === null ? undefined : toSpec(v.profile),
-      })),
-      endedAtMs,
-      seed: this.seed,
-    };
-  }
-
-  // ---------------------------------------------------------------- cluster
-
-  /** Static TaskManagers; those registering at the same instant are put in an order drawn from the seed. */
-  private orderedStaticTaskManagers(): EmbeddedTaskExecutorSpec[] {
-    const specs = this.scenario.cluster.taskManagers.map((tm) => ({
-      id: tm.id,
-      host: tm.host,
-      slots: tm.slots,
-      slotProfile: toSpec(tm.slotProfile),
-      registerAtMs: tm.registerAtMs,
-      key: this.rng.next(),
-    }));
-    specs.sort((a, b) => a.registerAtMs - b.registerAtMs || a.key - b.key);
-    return specs.map(({ key: _key, ...spec }) => spec);
-  }
-
-  private simulatedTaskManagers(): SimulatedTaskManager[] {
-    const list = [...this.taskManagers.values()].map((e) => e.tm);
-    // Elastic TaskManagers the resource manager started appear after the declared ones.
-    for (const te of this.rm.inspect().taskExecutors) {
-      if (!this.taskManagers.has(te.resourceId)) {
-        list.push({
-          id: te.resourceId,
-          host: te.host,
-          slots: te.slots.length,
-          slotProfile:
-            this.scenario.cluster.elastic === null ? undefined : toSpec(this.scenario.cluster.elastic.slotProfile),
-          registeredAtMs: 0,
-          lostAtMs: undefined,
-        });
-      }
-    }
-    const seen = new Set(list.map((t) => t.id));
-    for (const a of this.assignments) {
-      if (!seen.has(a.taskManager)) {
-        seen.add(a.taskManager);
-        const slots =
-          1 + Math.max(...this.assignments.filter((x) => x.taskManager === a.taskManager).map((x) => x.slotIndex));
-        list.push({
-          id: a.taskManager,
-          host: a.host,
-          slots,
-          slotProfile: undefined,
-          registeredAtMs: 0,
-          lostAtMs: undefined,
-        });
-      }
-    }
-    return list;
-  }
-
-  private applyEvent(event: ScenarioEvent): void {
-    this.eventsLeft--;
-    switch (event.type) {
-      case "loseTaskManager": {
-        this.note(`TaskManager ${event.taskManagerId} is lost`);
-        const entry = this.taskManagers.get(event.taskManagerId);
-        if (entry !== undefined) entry.tm = { ...entry.tm, lostAtMs: this.scheduler.now() };
-        this.rm.loseTaskExecutor(event.taskManagerId);
-        break;
-      }
-      case "addTaskManager": {
-        const tm = event.taskManager;
-        const registerAtMs = Math.max(this.scheduler.now(), tm.registerAtMs);
-        this.note(`TaskManager ${tm.id} (${tm.host}, ${tm.slots} slots) is added`);
-        this.taskManagers.set(tm.id, {
-          tm: {
-            id: tm.id,
-            host: tm.host,
-            slots: tm.slots,
-            slotProfile: toSpec(tm.slotProfile),
-            registeredAtMs: registerAtMs,
-            lostAtMs: undefined,
+  const scheduler = new VirtualScheduler();
+  const seed = options.seed ?? scenario.seed;
+  const elastic = scenario.cluster.elastic;
+  const rm = new EmbeddedResourceManager({
+    scheduler,
+    taskExecutors: staticTaskManagers(scenario, seed),
+    offerAllSlots: scenario.cluster.offerAllSlots,
+    ...(elastic === null
+      ? {}
+      : {
+          elastic: {
+            maxTaskExecutors: elastic.maxTaskManagers,
+            slotsPerTaskExecutor: elastic.slotsPerTaskManager,
+            slotProfile: toSpec(elastic.slotProfile),
+            startupMs: elastic.startupMs,
+            ...(elastic.idleTimeoutMs === null ? {} : { idleTimeoutMs: elastic.idleTimeoutMs }),
+            idPrefix: elastic.idPrefix,
           },
-        });
-        this.rm.addTaskExecutor({
-          id: tm.id,
-          host: tm.host,
-          slots: tm.slots,
-          slotProfile: toSpec(tm.slotProfile),
-          registerAtMs,
-        });
-        break;
-      }
-      case "disconnectResourceManager":
-        this.note("the resource manager disconnects");
-        this.rm.disconnect();
-        break;
-      case "connectResourceManager":
-        this.note("the resource manager reconnects");
-        this.rm.reconnect();
-        break;
-      case "freezeTaskManager":
-        this.note(`TaskManager ${event.taskManagerId} freezes (no heartbeats)`);
-        this.rm.freezeTaskExecutor(event.taskManagerId);
-        break;
-      case "unfreezeTaskManager":
-        this.note(`TaskManager ${event.taskManagerId} thaws`);
-        this.rm.thawTaskExecutor(event.taskManagerId);
-        break;
-      case "failAllocation": {
-        const allocation = this.allocationOn(event.taskManagerId, event.slotIndex);
-        this.note(
-          allocation === undefined
-            ? `failAllocation on ${event.taskManagerId} slot ${event.slotIndex}: the slot holds no allocation`
-            : `the allocation ${allocation} on ${event.taskManagerId} slot ${event.slotIndex} fails`,
-        );
-        if (allocation !== undefined) this.rm.freeSlot(allocation as never, "failAllocation event");
-        break;
-      }
-      case "suspendJobMaster":
-        this.note("the job master loses leadership (suspend)");
-        this.link.revokeLeadership();
-        break;
-      case "resumeJobMaster":
-        this.note("the job master regains leadership with a new fencing token");
-        this.link.grantLeadership(jobMasterId(`${this.scenario.name}#jm-${++this.term}`));
-        for (const task of this.tasks) if (task.state === "parked") this.submit(task, true);
-        break;
-    }
-    this.check();
+        }),
+  });
+  const backend: ClusterBackend = {
+    scheduler,
+    adapter: rm,
+    // A simulated task only occupies its slot: it ends after its duration (or never).
+    startTask: (_slot: LogicalSlot, durationMs, done) => {
+      if (durationMs === null) return false;
+      scheduler.schedule(() => done(), durationMs);
+      return true;
+    },
+    loseTaskManager: (id) => rm.loseTaskExecutor(id),
+    addTaskManager: (spec) => {
+      rm.addTaskExecutor(spec);
+      return true;
+    },
+    disconnectResourceManager: () => rm.disconnect(),
+    reconnectResourceManager: () => rm.reconnect() !== undefined,
+    freezeTaskManager: (id) => rm.freezeTaskExecutor(id),
+    thawTaskManager: (id) => rm.thawTaskExecutor(id),
+    failSlot: (allocationId) => rm.freeSlot(allocationId as AllocationId, "failAllocation event"),
+    extraTaskManagers: (): SimulatedTaskManager[] =>
+      rm.inspect().taskExecutors.map((te) => ({
+        id: te.resourceId,
+        host: te.host,
+        slots: te.slots.length,
+        slotProfile: elastic === null ? undefined : toSpec(elastic.slotProfile),
+        registeredAtMs: 0,
+        lostAtMs: undefined,
+      })),
+  };
+  const execution = new JobExecution(scenario, backend, {
+    seed,
+    ...(options.checkInvariants === undefined ? {} : { checkInvariants: options.checkInvariants }),
+    ...(options.maxResubmissions === undefined ? {} : { maxResubmissions: options.maxResubmissions }),
+  });
+  execution.start();
+  const maxMs = options.maxVirtualMs ?? THIRTY_DAYS_MS;
+  for (;;) {
+    const next = scheduler.nextDueTime();
+    if (next === undefined || next > maxMs || (execution.isQuiet && rm.messagesInFlight === 0)) break;
+    scheduler.advanceTo(next);
   }
-
-  private allocationOn(taskManagerId: string, slotIndex: number): string | undefined {
-    for (const [, slot] of this.pool.inspect().allocated.entries()) {
-      if (slot.location.resourceId === taskManagerId && slot.slotIndex === slotIndex) return slot.allocationId;
-    }
-    return undefined;
-  }
-
-  // ---------------------------------------------------------------- tasks
-
-  private submitJob(): void {
-    const locations = new Map<string, TaskManagerLocation>();
-    const locate = (loc: ScenarioLocation): TaskManagerLocation => {
-      const key = "taskManager" in loc ? `tm:${loc.taskManager}` : `host:${loc.host}`;
-      let l = locations.get(key);
-      if (l === undefined) {
-        l =
-          "taskManager" in loc
-            ? { resourceId: resourceId(loc.taskManager), host: this.hostOf(loc.taskManager) }
-            : { resourceId: resourceId(`host:${loc.host}`), host: loc.host };
-        locations.set(key, l);
-      }
-      return l;
-    };
-    this.note(`the job is submitted (${this.scenario.job.vertices.reduce((n, v) => n + v.parallelism, 0)} tasks)`);
-    this.scenario.job.vertices.forEach((vertex, vertexIndex) => {
-      const profile = vertex.profile === null ? ResourceProfile.UNKNOWN : ResourceProfile.of(toSpec(vertex.profile));
-      for (let subtask = 0; subtask < vertex.parallelism; subtask++) {
-        const prefs = vertex.preferredLocations[subtask] ?? [];
-        const task: TaskRecord = {
-          vertex,
-          vertexIndex,
-          subtask,
-          preferences: prefs.map(locate),
-          profile,
-          state: "waiting",
-          handle: undefined,
-          resubmissions: 0,
-        };
-        this.tasks.push(task);
-        this.unsettled++;
-        this.submit(task, false);
-      }
-    });
-  }
-
-  private hostOf(taskManagerId: string): string {
-    const declared = this.scenario.cluster.taskManagers.find((tm) => tm.id === taskManagerId);
-    if (declared !== undefined) return declared.host;
-    for (const e of this.scenario.events) {
-      if (e.type === "addTaskManager" && e.taskManager.id === taskManagerId) return e.taskManager.host;
-    }
-    const elastic = this.scenario.cluster.elastic;
-    if (elastic !== null) return elastic.host ?? `${elastic.hostPrefix}${taskManagerId.slice(elastic.idPrefix.length)}`;
-    return taskManagerId;
-  }
-
-  private submit(task: TaskRecord, resubmission: boolean): void {
-    const { vertex, subtask } = task;
-    if (!this.pool.isStarted) {
-      if (task.state !== "parked") task.state = "parked";
-      return;
-    }
-    task.state = "waiting";
-    if (resubmission) this.push({ atMs: this.scheduler.now(), kind: "resubmitted", vertex: vertex.id, subtask });
-    const before = this.snapshot(task);
-    const coLocation =
-      vertex.coLocationGroup === null ? undefined : this.coLocationGroup(vertex.coLocationGroup).constraint(subtask);
-    const handle = this.scheduler2.allocate({
-      vertexId: vertex.id,
-      subtaskIndex: subtask,
-      ...(vertex.slotSharingGroup === null ? {} : { slotSharingGroup: vertex.slotSharingGroup }),
-      ...(coLocation === undefined ? {} : { coLocationConstraint: coLocation }),
-      profile: task.profile,
-      preferredLocations: task.preferences,
-      queued: resubmission || this.scenario.job.queued,
-      timeoutMs: vertex.timeoutMs,
-    });
-    task.handle = handle;
-    this.push({
-      atMs: this.scheduler.now(),
-      kind: "submitted",
-      vertex: vertex.id,
-      subtask,
-      decision: this.decide(task, before, handle),
-    });
-    handle.result.onSettled((o) => (o.ok ? this.placed(task, handle, o.value) : this.failed(task, o.error)));
-  }
-
-  private placed(task: TaskRecord, handle: TaskHandle, slot: LogicalSlot): void {
-    if (task.handle !== handle) return;
-    const now = this.scheduler.now();
-    task.state = "running";
-    this.unsettled--;
-    const taskManager = slot.location.resourceId;
-    const a: Assignment = {
-      vertex: task.vertex.id,
-      subtask: task.subtask,
-      taskManager,
-      host: slot.location.host,
-      slotIndex: slot.slotIndex,
-      allocationId: slot.allocationId,
-      locality: slot.locality,
-      atMs: now,
-    };
-    this.assignments.push(a);
-    const group = task.vertex.slotSharingGroup;
-    if (group !== null) {
-      let set = this.groupAllocations.get(group);
-      if (set === undefined) {
-        set = new Set();
-        this.groupAllocations.set(group, set);
-      }
-      set.add(slot.allocationId);
-    }
-    this.push({
-      atMs: now,
-      kind: "placed",
-      vertex: a.vertex,
-      subtask: a.subtask,
-      taskManager,
-      slotIndex: a.slotIndex,
-      allocationId: a.allocationId,
-      locality: a.locality,
-    });
-    const duration = task.vertex.durationMs;
-    if (duration !== null) {
-      this.scheduler.schedule(() => {
-        if (task.handle !== handle || task.state !== "running") return;
-        task.state = "finished";
-        this.push({ atMs: this.scheduler.now(), kind: "finished", vertex: task.vertex.id, subtask: task.subtask });
-        handle.release(new SlotReleasedError(`${task.vertex.id}#${task.subtask} finished.`));
-      }, duration);
-    }
-    handle.released.onSettled((o) => {
-      if (task.handle !== handle || task.state !== "running") return;
-      const cause = o.ok ? o.value : o.error;
-      task.state = "waiting";
-      this.unsettled++;
-      this.push({
-        atMs: this.scheduler.now(),
-        kind: "lost",
-        vertex: task.vertex.id,
-        subtask: task.subtask,
-        code: codeOf(cause),
-        message: cause.message,
-      });
-      // Resubmitted after the current operation (never from inside the pool's release cascade).
-      this.scheduler.schedule(() => {
-        if (task.handle !== handle || task.state !== "waiting") return;
-        if (++task.resubmissions > this.maxResubmissions) {
-          this.failed(
-            task,
-            Object.assign(new Error(`${task.vertex.id}#${task.subtask} was lost ${this.maxResubmissions} times.`), {
-              code: "RESUBMISSION_LIMIT",
-            }),
-          );
-          return;
-        }
-        this.submit(task, true);
-      }, 0);
-    });
-  }
-
-  private failed(task: TaskRecord, error: Error): void {
-    if (task.state === "failed" || task.state === "finished") return;
-    task.state = "failed";
-    this.unsettled--;
-    const f: Failure = {
-      vertex: task.vertex.id,
-      subtask: task.subtask,
-      code: codeOf(error),
-      message: error.message,
-      atMs: this.scheduler.now(),
-    };
-    this.failures.push(f);
-    this.push({ atMs: f.atMs, kind: "failed", vertex: f.vertex, subtask: f.subtask, code: f.code, message: f.message });
-  }
-
-  private coLocationGroup(id: string): CoLocationGroup {
-    let group = this.coLocationGroups.get(id);
-    if (group === undefined) {
-      group = new CoLocationGroup(id);
-      this.coLocationGroups.set(id, group);
-    }
-    return group;
-  }
-
-  // ---------------------------------------------------------------- decisions (for explain)
-
-  private snapshot(task: TaskRecord): {
-    requests: number;
-    free: number;
-    matching: number;
-    resolved: number;
-    pending: number;
-  } {
-    const state = this.pool.inspect();
-    const shared = this.sharedCandidates(task);
-    return {
-      requests: state.pending.size + state.waitingForResourceManager.size,
-      free: state.available.size,
-      matching: state.available.countMatching(task.profile),
-      resolved: shared.resolved,
-      pending: shared.pending,
-    };
-  }
-
-  private sharedCandidates(task: TaskRecord): { resolved: number; pending: number } {
-    const group = task.vertex.slotSharingGroup;
-    if (group === null) return { resolved: 0, pending: 0 };
-    const manager = this.scheduler2.sharingManager(group);
-    if (manager === undefined) return { resolved: 0, pending: 0 };
-    return manager.candidateCounts(manager.vertexKey(task.vertex.id));
-  }
-
-  private decide(
-    task: TaskRecord,
-    before: { requests: number; free: number; matching: number; resolved: number; pending: number },
-    handle: TaskHandle,
-  ): Decision {
-    const state = this.pool.inspect();
-    const requestsAfter = state.pending.size + state.waitingForResourceManager.size;
-    const shared = task.vertex.slotSharingGroup !== null;
-    const done = handle.result.result;
-    let rule: string;
-    let text: string;
-    if (done !== undefined && !done.ok) {
-      rule = "failed-at-once";
-      text = `failed at once: ${done.error.message}`;
-    } else if (done !== undefined) {
-      const slot = done.value;
-      const joined =
-        shared && this.groupAllocations.get(task.vertex.slotSharingGroup as string)?.has(slot.allocationId) === true;
-      if (task.vertex.coLocationGroup !== null && slot.locality === "LOCAL" && joined) {
-        rule = "co-location";
-        text = `joined its co-location constraint's slot on ${slot.location.resourceId}`;
-      } else if (joined) {
-        rule = "resolved-shared-slot";
-        text = `joined a shared slot on ${slot.location.resourceId} (${slot.locality}): an existing shared slot beats a free slot unless the free slot is TaskManager-local`;
-      } else {
-        rule = "free-slot";
-        text = `took a free slot on ${slot.location.resourceId} (${slot.locality}) chosen by ${this.pool.slotSelectionStrategy.name}`;
-      }
-    } else if (requestsAfter > before.requests) {
-      rule = "new-request";
-      text = `no ${shared ? "shared or free" : "free"} slot fits, so a new slot was requested from the resource manager`;
-    } else {
-      rule = shared ? "pending-shared-slot" : "queued";
-      text = shared ? "joined a shared slot that is still waiting for its physical slot" : "waits for a slot";
-    }
-    let largest: ResourceSpec | undefined;
-    if (before.matching === 0 && before.free > 0 && !task.profile.isUnknown) {
-      let best: ResourceProfile | undefined;
-      for (const [p] of state.available.profiles()) if (best === undefined || p.cpu > best.cpu) best = p;
-      largest = best?.toSpec();
-      if (largest !== undefined) {
-        text += `; it needs ${task.profile}, the largest free slot has ${best}`;
-      }
-    }
-    if (done === undefined) text += `; ${before.requests} request(s) ahead of it`;
-    return {
-      rule,
-      resolvedSharedSlots: before.resolved,
-      pendingSharedSlots: before.pending,
-      freeSlots: before.free,
-      matchingFreeSlots: before.matching,
-      requestsAhead: before.requests,
-      ...(largest === undefined ? {} : { largestFreeSlot: largest }),
-      text,
-    };
-  }
-
-  // ---------------------------------------------------------------- output
-
-  private note(text: string): void {
-    this.push({ atMs: this.scheduler.now(), kind: "event", text });
-  }
-
-  private push(event: TraceEvent): void {
-    this.trace.push(event);
-    this.lastChangeAt = event.atMs;
-  }
-
-  private check(): void {
-    if (this.options.checkInvariants !== true) return;
-    assertSlotPoolInvariants(this.pool);
-    for (const manager of this.scheduler2.sharingManagers()) assertSharingInvariants(manager);
-  }
-
-  private buildReport(): SimulationReport {
-    let placed = 0;
-    let failed = 0;
-    for (const t of this.tasks) {
-      if (t.state === "running" || t.state === "finished") placed++;
-      else if (t.state === "failed") failed++;
-    }
-    const slots = new Set<string>();
-    const tms = new Set<string>();
-    for (const a of this.assignments) {
-      slots.add(a.allocationId);
-      tms.add(a.taskManager);
-    }
-    return {
-      scenario: this.scenario.name,
-      assignments: this.assignments,
-      failures: this.failures,
-      summary: { tasks: this.tasks.length, placed, failed, slotsUsed: slots.size, taskManagersUsed: tms.size },
-    };
-  }
-}
-
-function toSpec(r: ScenarioResources): ResourceSpec {
-  return Object.keys(r.extended).length === 0
-    ? { cpu: r.cpu, memoryMb: r.memoryMb }
-    : { cpu: r.cpu, memoryMb: r.memoryMb, extended: r.extended };
-}
-
-function codeOf(error: Error): string {
-  if (isSlotPoolError(error)) return error.code;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? code : "ERROR";
+  const result = execution.finish();
+  rm.shutdown();
+  return result;
 }
