@@ -30,3 +30,4 @@ export type {
   SimulationResult,
   TraceEvent,
 } from "./simulation/trace.js";
+export { type RunProgress, type RunScenarioOptions, type RunScenarioResult, runScenario } from "./run/run-scenario.js";
