@@ -39,7 +39,11 @@ const handles = Array.from({ length: 6 }, (_, i) =>
 let nextIndex = 0;
 scheduler.schedule(() => {
   for (const request of rm.outstanding.slice(0, 2)) {
-    pool.offerSlot(tms[1]!, gateways[1]!, { allocationId: request.allocationId, slotIndex: nextIndex++, profile: slotProfile });
+    pool.offerSlot(tms[1]!, gateways[1]!, {
+      allocationId: request.allocationId,
+      slotIndex: nextIndex++,
+      profile: slotProfile,
+    });
   }
 }, 100);
 scheduler.flush();
@@ -53,6 +57,8 @@ handles.forEach((h, i) => {
       `${String(i).padEnd(6)}${slot.location.resourceId.padEnd(13)}${slot.location.host.padEnd(8)}${String(slot.slotIndex).padEnd(6)}${locality.padEnd(15)}placed`,
     );
   } else {
-    console.log(`${String(i).padEnd(6)}${"-".padEnd(13)}${"-".padEnd(8)}${"-".padEnd(6)}${"-".padEnd(15)}${o?.ok === false ? `${(o.error as { code?: string }).code}: ${o.error.message}` : "pending"}`);
+    console.log(
+      `${String(i).padEnd(6)}${"-".padEnd(13)}${"-".padEnd(8)}${"-".padEnd(6)}${"-".padEnd(15)}${o?.ok === false ? `${(o.error as { code?: string }).code}: ${o.error.message}` : "pending"}`,
+    );
   }
 });
