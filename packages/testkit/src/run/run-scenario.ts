@@ -79,10 +79,18 @@ export interface RunScenarioResult {
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<RunScenarioResult> {
   const declared = scenario.cluster.taskManagers;
   const workers = options.workers ?? Math.min(8, Math.max(1, declared.length));
-  const slotsPerWorker = Math.max(1, ...declared.map((tm) => tm.slots), scenario.cluster.elastic?.slotsPerTaskManager ?? 1);
-  const profiles = [...declared.map((tm) => tm.slotProfile), ...(scenario.cluster.elastic ? [scenario.cluster.elastic.slotProfile] : [])];
+  const slotsPerWorker = Math.max(
+    1,
+    ...declared.map((tm) => tm.slots),
+    scenario.cluster.elastic?.slotsPerTaskManager ?? 1,
+  );
+  const profiles = [
+    ...declared.map((tm) => tm.slotProfile),
+    ...(scenario.cluster.elastic ? [scenario.cluster.elastic.slotProfile] : []),
+  ];
   const largest = profiles.reduce(
-    (best, p) => (best === undefined || ResourceProfile.of(toSpec(p)).isMatching(ResourceProfile.of(toSpec(best))) ? p : best),
+    (best, p) =>
+      best === undefined || ResourceProfile.of(toSpec(p)).isMatching(ResourceProfile.of(toSpec(best))) ? p : best,
     profiles[0],
   );
   const scheduler = asyncScheduler;
