@@ -188,6 +188,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     for (const w of rm.inspect().workers) if (typeof w.pid === "number") pids.add(w.pid);
   }
   const result = execution.finish();
+  // No request timeout or idle-slot timer of the pool may outlive the run (it would hold the process).
+  execution.dispose();
   await rm.shutdown();
   return { result, aborted, workerPids: [...pids] };
 }

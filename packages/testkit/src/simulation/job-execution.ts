@@ -20,7 +20,7 @@ import {
   type ResourceManagerLink,
 } from "@slotpool/resource-manager";
 import { assertSharingInvariants, type LogicalSlot, type TaskHandle, TaskScheduler } from "@slotpool/slot-sharing";
-import type { SchedulerLike } from "rxjs";
+import type { SchedulerLike, Subscription } from "rxjs";
 import type {
   Scenario,
   ScenarioEvent,
@@ -61,7 +61,24 @@ export interface ClusterBackend {
   failSlot(allocationId: string): boolean;
   /** TaskManagers the resource manager started on its own (elastic ones, worker processes). */
   extraTaskManagers(): SimulatedTaskManager[];
+  /**
+   * Whether the cluster has settled (no message in flight), so that slots offered up front have
+   * reached the pool. When given, the job's submission waits (in steps of 1 ms, at most
+   * {@link SUBMIT_SETTLE_LIMIT_MS}) until it returns true; absent: the job is submitted at once.
+   */
+  readonly settled?: () => boolean;
 }
+
+/**
+ * How long past `job.submitAtMs` a submission waits at most for the cluster to settle
+ * (see {@link ClusterBackend.settled}).
+ *
+ * @example
+ * ```ts
+ * scheduler.advanceTo(scenario.job.submitAtMs + SUBMIT_SETTLE_LIMIT_MS);
+ * ```
+ */
+export const SUBMIT_SETTLE_LIMIT_MS = 1_000;
 
 /**
  * Options of {@link JobExecution}.
@@ -95,6 +112,8 @@ interface TaskRecord {
   state: TaskState;
   handle: TaskHandle | undefined;
   resubmissions: number;
+  /** Whether a request was ever made for it (a task parked before its first request is not resubmitted). */
+  requested: boolean;
 }
 
 /**
@@ -131,9 +150,10 @@ const HEARTBEAT = { heartbeatIntervalMs: 10_000, heartbeatTimeoutMs: 50_000 } as
  * **Resubmission policy:** a task that loses its slot (TaskManager lost or frozen past the heartbeat
  * timeout, allocation failed, leadership lost) is submitted again at once as a queued request, so
  * it is placed as soon as capacity returns — a free slot, a slot a finishing task frees, or a new
- * TaskManager — or fails when its request times out. While the job master has no leadership, lost
- * tasks wait and are submitted when it is resumed. After `maxResubmissions` a task fails with
- * `RESUBMISSION_LIMIT`. A task that fails by itself (not its slot) is not resubmitted.
+ * TaskManager — or fails when its request times out (the vertex's `timeoutMs`). While the job master
+ * has no leadership, lost tasks wait and are submitted when it is resumed (a job submitted while
+ * suspended makes its first requests then). A task lost more than `maxResubmissions` times fails
+ * with `RESUBMISSION_LIMIT` instead. A task that fails by itself (not its slot) is not resubmitted.
  *
  * @example
  * ```ts
@@ -156,6 +176,7 @@ export class JobExecution {
   private readonly taskManagers = new Map<string, { tm: SimulatedTaskManager }>();
   private readonly groupAllocations = new Map<string, Set<string>>();
   private readonly maxResubmissions: number;
+  private readonly heartbeat: { readonly heartbeatIntervalMs: number; readonly heartbeatTimeoutMs: number };
   private eventsLeft: number;
   private unsettled = 0;
   private running = 0;
@@ -163,6 +184,8 @@ export class JobExecution {
   private term = 1;
   private lastChangeAt = 0;
   private closed = false;
+  private disposed = false;
+  private readonly timers = new Set<Subscription>();
 
   constructor(
     private readonly scenario: Scenario,
@@ -184,6 +207,10 @@ export class JobExecution {
         idleSlotMs: t.idleSlotMs,
       },
     });
+    this.heartbeat = {
+      heartbeatIntervalMs: options.heartbeat?.heartbeatIntervalMs ?? HEARTBEAT.heartbeatIntervalMs,
+      heartbeatTimeoutMs: options.heartbeat?.heartbeatTimeoutMs ?? HEARTBEAT.heartbeatTimeoutMs,
+    };
     this.link = connectResourceManager(this.pool, backend.adapter, options.heartbeat ?? HEARTBEAT);
     this.scheduler2 = new TaskScheduler(this.pool, { defaultTimeoutMs: t.allocationMs });
     for (const tm of scenario.cluster.taskManagers) {
@@ -219,16 +246,34 @@ export class JobExecution {
     return { tasks: this.tasks.length, placed: placed + finished, finished, failed };
   }
 
-  /** Takes leadership and schedules the job's submission and the scenario's events. */
+  /**
+   * Takes leadership and schedules the job's submission and the scenario's events. With a backend
+   * that tells when it has {@link ClusterBackend.settled | settled}, the submission at
+   * `job.submitAtMs` waits until the messages in flight have been delivered (so slots offered up
+   * front by TaskManagers registered by then are seen by placement), at most
+   * {@link SUBMIT_SETTLE_LIMIT_MS}.
+   */
   start(): void {
     this.link.grantLeadership(jobMasterId(`${this.scenario.name}#jm-1`));
-    this.scheduler.schedule(() => this.submitJob(), this.scenario.job.submitAtMs);
+    const submitAtMs = this.scenario.job.submitAtMs;
+    const settled = this.backend.settled;
+    const trySubmit = (): void => {
+      if (settled === undefined || settled() || this.scheduler.now() >= submitAtMs + SUBMIT_SETTLE_LIMIT_MS) {
+        this.submitJob();
+      } else {
+        this.later(trySubmit, 1);
+      }
+    };
+    this.later(trySubmit, submitAtMs);
     for (const event of this.scenario.events) {
-      this.scheduler.schedule(() => this.applyEvent(event), event.atMs);
+      this.later(() => this.applyEvent(event), event.atMs);
     }
   }
 
-  /** Disconnects from the resource manager and returns the result; call once. */
+  /**
+   * Disconnects from the resource manager and returns the result; call once. From then on the
+   * execution records nothing more, so the result stays as returned.
+   */
   finish(): SimulationResult {
     this.check();
     const endedAtMs = this.lastChangeAt;
@@ -250,6 +295,22 @@ export class JobExecution {
       endedAtMs,
       seed: this.options.seed,
     };
+  }
+
+  /**
+   * Leaves nothing armed after {@link JobExecution.finish}: withdraws the requests still waiting
+   * and suspends the pool, so no pool timer (request timeouts, the idle-slot check) outlives the
+   * run. Needed on a real-time scheduler (`slotpool run`), where such timers would keep the
+   * process alive; the result returned by `finish` is not changed. Idempotent.
+   */
+  dispose(): void {
+    if (!this.closed) throw new Error("JobExecution.dispose: call finish() first");
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const timer of this.timers) timer.unsubscribe();
+    this.timers.clear();
+    for (const task of this.tasks) task.handle?.cancel();
+    this.pool.suspend();
   }
 
   // ---------------------------------------------------------------- cluster
@@ -321,10 +382,14 @@ export class JobExecution {
         this.note("the resource manager reconnects");
         this.unsupported(this.backend.reconnectResourceManager());
         break;
-      case "freezeTaskManager":
+      case "freezeTaskManager": {
         this.note(`TaskManager ${event.taskManagerId} freezes (no heartbeats)`);
-        this.unsupported(this.backend.freezeTaskManager(event.taskManagerId));
+        const applied = this.backend.freezeTaskManager(event.taskManagerId);
+        this.unsupported(applied);
+        // The run is not quiet before the heartbeat timeout could declare the frozen TaskManager lost.
+        if (applied) this.holdOpen(this.heartbeat.heartbeatTimeoutMs + this.heartbeat.heartbeatIntervalMs);
         break;
+      }
       case "unfreezeTaskManager":
         this.note(`TaskManager ${event.taskManagerId} thaws`);
         this.unsupported(this.backend.thawTaskManager(event.taskManagerId));
@@ -346,10 +411,19 @@ export class JobExecution {
       case "resumeJobMaster":
         this.note("the job master regains leadership with a new fencing token");
         this.link.grantLeadership(jobMasterId(`${this.scenario.name}#jm-${++this.term}`));
-        for (const task of this.tasks) if (task.state === "parked") this.submit(task, true);
+        for (const task of this.tasks) if (task.state === "parked") this.submit(task, task.requested);
         break;
     }
     this.check();
+  }
+
+  /** Keeps the run from going quiet for `ms` (as if an event were still due then). */
+  private holdOpen(ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    this.eventsLeft++;
+    this.later(() => {
+      this.eventsLeft--;
+    }, ms);
   }
 
   private allocationOn(taskManagerId: string, slotIndex: number): string | undefined {
@@ -390,6 +464,7 @@ export class JobExecution {
           state: "waiting",
           handle: undefined,
           resubmissions: 0,
+          requested: false,
         };
         this.tasks.push(task);
         this.unsettled++;
@@ -416,6 +491,7 @@ export class JobExecution {
       return;
     }
     task.state = "waiting";
+    task.requested = true;
     if (resubmission) this.push({ atMs: this.scheduler.now(), kind: "resubmitted", vertex: vertex.id, subtask });
     const before = this.snapshot(task);
     const coLocation =
@@ -442,7 +518,7 @@ export class JobExecution {
   }
 
   private placed(task: TaskRecord, handle: TaskHandle, slot: LogicalSlot): void {
-    if (task.handle !== handle) return;
+    if (task.handle !== handle || this.closed) return;
     const now = this.scheduler.now();
     task.state = "running";
     this.unsettled--;
@@ -479,12 +555,13 @@ export class JobExecution {
     });
     let ends = false;
     ends = this.backend.startTask(slot, task.vertex.durationMs, (error) => {
-      if (task.handle !== handle || task.state !== "running") return;
+      if (task.handle !== handle || task.state !== "running" || this.closed) return;
       if (ends) this.running--;
       if (error !== undefined) {
-        // The task itself failed (not its slot): it is not resubmitted.
-        handle.release(error);
+        // The task itself failed (not its slot): it is not resubmitted. Marked failed before its
+        // slot is released, so the release is not taken for a lost slot.
         this.failed(task, error);
+        handle.release(error);
         return;
       }
       task.state = "finished";
@@ -493,7 +570,7 @@ export class JobExecution {
     });
     if (ends && task.state === "running") this.running++;
     handle.released.onSettled((o) => {
-      if (task.handle !== handle || task.state !== "running") return;
+      if (task.handle !== handle || task.state !== "running" || this.closed) return;
       const cause = o.ok ? o.value : o.error;
       if (ends) this.running--;
       task.state = "waiting";
@@ -507,8 +584,8 @@ export class JobExecution {
         message: cause.message,
       });
       // Resubmitted after the current operation (never from inside the pool's release cascade).
-      this.scheduler.schedule(() => {
-        if (task.handle !== handle || task.state !== "waiting") return;
+      this.later(() => {
+        if (task.handle !== handle || task.state !== "waiting" || this.closed) return;
         if (++task.resubmissions > this.maxResubmissions) {
           this.failed(
             task,
@@ -523,10 +600,21 @@ export class JobExecution {
     });
   }
 
+  /** Schedules `work`; {@link JobExecution.dispose} cancels what has not run yet. */
+  private later(work: () => void, delayMs: number): void {
+    const subscription = this.scheduler.schedule(() => {
+      this.timers.delete(subscription);
+      work();
+    }, delayMs);
+    // A task that ran synchronously (delay 0 on some schedulers) has nothing left to cancel.
+    if (!subscription.closed) this.timers.add(subscription);
+  }
+
   private failed(task: TaskRecord, error: Error): void {
-    if (task.state === "failed" || task.state === "finished") return;
+    if (task.state === "failed" || task.state === "finished" || this.closed) return;
+    // Only a task still waiting for a slot counts as unsettled (a running one fails by itself).
+    if (task.state === "waiting" || task.state === "parked") this.unsettled--;
     task.state = "failed";
-    this.unsettled--;
     const f: Failure = {
       vertex: task.vertex.id,
       subtask: task.subtask,
@@ -675,7 +763,14 @@ export class JobExecution {
       scenario: this.scenario.name,
       assignments: this.assignments,
       failures: this.failures,
-      summary: { tasks: this.tasks.length, placed, failed, slotsUsed: slots.size, taskManagersUsed: tms.size },
+      summary: {
+        // Every task of the job, also those never submitted (a run stopped before the submission).
+        tasks: this.scenario.job.vertices.reduce((n, v) => n + v.parallelism, 0),
+        placed,
+        failed,
+        slotsUsed: slots.size,
+        taskManagersUsed: tms.size,
+      },
     };
   }
 }

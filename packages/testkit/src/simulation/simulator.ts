@@ -35,12 +35,18 @@ const THIRTY_DAYS_MS = 30 * 24 * 3_600_000;
  * - The cluster's TaskManagers register at their `registerAtMs`; TaskManagers registering at the
  *   same instant arrive in an order drawn from the seed. The elastic pool starts TaskManagers on demand.
  * - At `job.submitAtMs` every subtask is submitted, in vertex order then subtask order, with its
- *   profile, sharing group, co-location group and preferred locations.
+ *   profile, sharing group, co-location group and preferred locations. With `offerAllSlots` the
+ *   submission first waits (1 ms steps, at most 1 s) until the messages in flight are delivered,
+ *   so the slots of TaskManagers registered by then are free in the pool and preferred locations
+ *   give `LOCAL` / `HOST_LOCAL` placements; the trace shows the actual submission time.
  * - A placed task with `durationMs` finishes that long after its placement and frees its slot; a
  *   task without one runs until the end.
- * - Events apply at their time (in file order for equal times).
+ * - Events apply at their time (in file order for equal times). A frozen TaskManager is declared
+ *   lost by the job master's heartbeat timeout (50 s) unless unfrozen before.
  * - Lost tasks are resubmitted as described at {@link JobExecution}.
- * - The run ends when it is quiet: every task finished, failed, or runs with no end, and no event is left.
+ * - The run ends when it is quiet: every task finished, failed, or runs with no end, no event is
+ *   left, no message is in flight, and no frozen TaskManager's heartbeat timeout is still due.
+ *   `endedAtMs` is the time of the last trace line.
  *
  * @example
  * ```ts
@@ -88,21 +94,36 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     freezeTaskManager: (id) => rm.freezeTaskExecutor(id),
     thawTaskManager: (id) => rm.thawTaskExecutor(id),
     failSlot: (allocationId) => rm.freeSlot(allocationId as AllocationId, "failAllocation event"),
-    extraTaskManagers: (): SimulatedTaskManager[] =>
-      rm.inspect().taskExecutors.map((te) => ({
-        id: te.resourceId,
-        host: te.host,
-        slots: te.slots.length,
-        slotProfile: elastic === null ? undefined : toSpec(elastic.slotProfile),
-        registeredAtMs: 0,
-        lostAtMs: undefined,
-      })),
+    // Elastic TaskManagers in the order they registered, including those stopped meanwhile.
+    extraTaskManagers: (): SimulatedTaskManager[] => [...elasticStarted.values()],
+    // With slots offered up front, the job is submitted once the offers in flight have arrived.
+    ...(scenario.cluster.offerAllSlots ? { settled: () => rm.messagesInFlight === 0 } : {}),
   };
   const execution = new JobExecution(scenario, backend, {
     seed,
     ...(options.checkInvariants === undefined ? {} : { checkInvariants: options.checkInvariants }),
     ...(options.maxResubmissions === undefined ? {} : { maxResubmissions: options.maxResubmissions }),
   });
+  const elasticStarted = new Map<string, SimulatedTaskManager>();
+  if (elastic !== null) {
+    const profile = toSpec(elastic.slotProfile);
+    const declared = new Set<string>(scenario.cluster.taskManagers.map((tm) => tm.id));
+    for (const e of scenario.events) if (e.type === "addTaskManager") declared.add(e.taskManager.id);
+    execution.pool.events$.subscribe((event) => {
+      if (event.type !== "taskManagerRegistered") return;
+      const id: string = event.resourceId;
+      if (declared.has(id) || elasticStarted.has(id)) return;
+      const te = rm.inspect().taskExecutors.find((t) => t.resourceId === event.resourceId);
+      elasticStarted.set(id, {
+        id,
+        host: te?.host ?? id,
+        slots: te?.slots.length ?? elastic.slotsPerTaskManager,
+        slotProfile: profile,
+        registeredAtMs: event.atMs,
+        lostAtMs: undefined,
+      });
+    });
+  }
   execution.start();
   const maxMs = options.maxVirtualMs ?? THIRTY_DAYS_MS;
   for (;;) {
