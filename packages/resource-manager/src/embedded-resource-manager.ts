@@ -61,6 +61,8 @@ export interface ElasticOptions {
   readonly idleTimeoutMs?: number;
   /** Ids are `${idPrefix}${n}`; default `"elastic-"`. */
   readonly idPrefix?: string;
+  /** The host of the `n`-th elastic TaskExecutor (1-based) with id `id`; default the id (one TaskExecutor per host). */
+  readonly hostOf?: (n: number, id: string) => string;
 }
 
 /**
@@ -230,6 +232,7 @@ export class EmbeddedResourceManager extends ResourceManagerBase {
             startupMs: nonNegative(e.startupMs, 0, "elastic.startupMs"),
             idleTimeoutMs: nonNegative(e.idleTimeoutMs, 30_000, "elastic.idleTimeoutMs"),
             idPrefix: e.idPrefix ?? "elastic-",
+            hostOf: e.hostOf ?? ((_n: number, id: string) => id),
           };
     super(scheduler, nonNegative(options.messageLatencyMs, 1, "messageLatencyMs"), options.onError ?? rethrowLater, {
       slotChoice: options.slotChoice ?? spreadSlots,
@@ -552,9 +555,10 @@ export class EmbeddedResourceManager extends ResourceManagerBase {
     let id: ResourceId;
     do id = makeResourceId(`${elastic.idPrefix}${++this.elasticSeq}`);
     while (this.taskExecutors.has(id) || this.scheduledStarts.has(id));
+    const host = elastic.hostOf(this.elasticSeq, id);
     const start = (): void => {
       this.scheduledStarts.delete(id);
-      this.launch(id, id, elastic.slotsPerTaskExecutor, elastic.slotProfile, true);
+      this.launch(id, typeof host === "string" && host.length > 0 ? host : id, elastic.slotsPerTaskExecutor, elastic.slotProfile, true);
     };
     this.scheduledStarts.set(id, this.scheduler.schedule(start, elastic.startupMs));
     return id;

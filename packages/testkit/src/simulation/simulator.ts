@@ -72,6 +72,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
             startupMs: elastic.startupMs,
             ...(elastic.idleTimeoutMs === null ? {} : { idleTimeoutMs: elastic.idleTimeoutMs }),
             idPrefix: elastic.idPrefix,
+            hostOf: (n: number) => elastic.host ?? `${elastic.hostPrefix}${n}`,
           },
         }),
   });
