@@ -77,9 +77,9 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
       strict: true,
     }) as typeof parsed;
   } catch (error) {
-    throw new CliUsageError([
-      `${(error as Error).message.replace(/\. To specify a positional.*$/s, "")} (see 'slotpool ${spec.name} --help')`,
-    ]);
+    throw new CliUsageError([`${parseErrorText(error as Error, argv)} (see 'slotpool ${spec.name} --help')`], {
+      cause: error,
+    });
   }
   if (parsed.values.help === true) return { values: parsed.values, positionals: parsed.positionals };
   const problems: string[] = [];
@@ -132,4 +132,19 @@ export function helpText(spec: CommandSpec): string {
     lines.push("", "Examples:", ...spec.examples.map((e) => `  ${e}`));
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** node:util's parse errors as one short line (they may span several lines). */
+function parseErrorText(error: Error, argv: readonly string[]): string {
+  const ambiguous = /^Option '(-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(error.message);
+  if (ambiguous !== undefined && ambiguous !== null) {
+    const flag = ambiguous[2] ?? "";
+    const value = argv[argv.indexOf(flag) + 1] ?? "-…";
+    return `option '${flag}' needs a value; to pass one that starts with a dash, write ${flag}=${value}`;
+  }
+  const text = error.message
+    .replace(/\. To specify a positional.*$/s, "")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
+  return text.length === 0 ? text : `${text[0]?.toLowerCase()}${text.slice(1)}`;
 }

@@ -61,9 +61,13 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   const debug = argv.includes("--debug");
   const [name, ...rest] = argv;
   try {
-    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    if (name === undefined) {
+      io.stderr(rootHelp());
+      return 2;
+    }
+    if (name === "--help" || name === "-h" || name === "help") {
       io.stdout(rootHelp());
-      return name === undefined ? 2 : 0;
+      return 0;
     }
     if (name === "--version" || name === "-v") {
       io.stdout(`${version()}\n`);

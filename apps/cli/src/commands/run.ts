@@ -8,7 +8,8 @@ import { loadForCommand } from "./load.js";
 /** `slotpool run`. */
 export const runSpec: CommandSpec = {
   name: "run",
-  summary: "Run a scenario for real on local worker processes (tasks sleep their duration).",
+  summary:
+    "Run a scenario for real on local worker processes (tasks sleep their duration; events are simulation-only).",
   usage: "slotpool run FILE [--workers N] [--json]",
   positionals: ["FILE"],
   options: {
@@ -35,6 +36,11 @@ export async function runRun(args: ParsedArgs, io: CommandIo): Promise<number> {
   const file = args.positionals[0] as string;
   const workers = integerFlag(args.values, "workers", 1, 64);
   const scenario = await loadForCommand(file);
+  if (scenario.events.length > 0) {
+    io.stderr(
+      `note: the scenario's ${scenario.events.length} event(s) are simulation-only; \`run\` notes them but does not apply them\n`,
+    );
+  }
   const controller = new AbortController();
   const stop = (): void => {
     if (!controller.signal.aborted) io.stderr("\nstopping: shutting down the workers…\n");

@@ -12,7 +12,7 @@ import { loadForCommand } from "./load.js";
 export const simulateSpec: CommandSpec = {
   name: "simulate",
   summary: "Simulate a scenario on virtual time and show where every task goes.",
-  usage: "slotpool simulate FILE [--json] [--html OUT] [--seed N]",
+  usage: "slotpool simulate FILE [--json] [--html OUT] [--seed N] [--all]",
   positionals: ["FILE"],
   options: {
     json: { type: "boolean", description: "print the JSON document (DESIGN.md) instead of text" },

@@ -1,5 +1,5 @@
 import type { SimulationResult } from "@slotpool/testkit";
-import { groupPlacement, localityHistogram, timeline } from "./placement.js";
+import { groupPlacement, localityHistogram, type PlacedTask, timeline } from "./placement.js";
 
 /**
  * Options of {@link renderTextReport}.
@@ -43,8 +43,19 @@ export function renderTextReport(result: SimulationResult, options: TextReportOp
   for (const tm of shown) {
     out.push(`  ${tm.id} (${tm.host})${tm.lostAtMs === undefined ? "" : dim(`  lost at ${tm.lostAtMs} ms`)}`);
     for (const slot of tm.slots) {
-      const tasks = slot.tasks.map((a) => `${a.vertex}#${a.subtask}`).join(" ");
-      out.push(`    slot ${String(slot.slotIndex).padEnd(3)} ${tasks === "" ? dim("(free)") : tasks}`);
+      const head = `    slot ${String(slot.slotIndex).padEnd(3)} `;
+      if (slot.tasks.length === 0) {
+        out.push(`${head}${dim("(free)")}`);
+        continue;
+      }
+      // One line per allocation the slot hosted (a slot whose allocation failed is allocated again).
+      let line = 0;
+      for (const group of byAllocation(slot.tasks)) {
+        const tasks = group.map((a) => `${a.vertex}#${a.subtask}`).join(" ");
+        const lost = group.find((a) => a.end?.kind === "lost")?.end;
+        const note = lost === undefined ? "" : dim(`  ✕ lost at ${lost.atMs} ms (${lost.code ?? "?"})`);
+        out.push(`${line++ === 0 ? head : " ".repeat(head.length)}${tasks}${note}`);
+      }
     }
   }
   if (used.length > shown.length) {
@@ -58,7 +69,8 @@ export function renderTextReport(result: SimulationResult, options: TextReportOp
   const hist = localityHistogram(report.assignments);
   const maxCount = Math.max(1, ...hist.map(([, n]) => n));
   for (const [locality, n] of hist) {
-    out.push(`  ${locality.padEnd(14)}${String(n).padStart(7)}  ${"█".repeat(Math.ceil((n / maxCount) * 30))}`);
+    const bar = n === 0 ? "" : `  ${"█".repeat(Math.ceil((n / maxCount) * 30))}`;
+    out.push(`  ${locality.padEnd(14)}${String(n).padStart(7)}${bar}`);
   }
 
   out.push("", bold(`Failures (${report.failures.length})`));
@@ -78,4 +90,14 @@ export function renderTextReport(result: SimulationResult, options: TextReportOp
       `: ${s.placed}/${s.tasks} tasks placed, ${s.failed} failed, ${s.slotsUsed} slots on ${s.taskManagersUsed} TaskManagers`,
   );
   return `${out.join("\n")}\n`;
+}
+
+function byAllocation(tasks: readonly PlacedTask[]): PlacedTask[][] {
+  const groups = new Map<string, PlacedTask[]>();
+  for (const t of tasks) {
+    const group = groups.get(t.allocationId);
+    if (group === undefined) groups.set(t.allocationId, [t]);
+    else group.push(t);
+  }
+  return [...groups.values()];
 }
