@@ -1,3 +1,50 @@
+// Fault-injection fuzzing (`pnpm fuzz`).
+export { formatFuzzFailure, formatFuzzReplay } from "./fuzz/format-fuzz-failure.js";
+export {
+  FUZZ_SLOT_PROFILES,
+  FUZZ_TASK_PROFILES,
+  type FuzzConfig,
+  type FuzzConfigOptions,
+  type FuzzTaskManager,
+  type FuzzVertex,
+  fuzzHorizonMs,
+  generateFuzzConfig,
+  MAX_OFFER_DELAY_MS,
+  MAX_TASK_TIMEOUT_MS,
+} from "./fuzz/fuzz-config.js";
+export { checkDrained, checkFuzzInvariants, checkQuiet, type FuzzChecker } from "./fuzz/fuzz-invariants.js";
+export {
+  type FuzzReplay,
+  parseFuzzReplay,
+  type ReplayFuzzOptions,
+  replayFuzz,
+  stringifyFuzzReplay,
+  toFuzzReplay,
+} from "./fuzz/fuzz-replay.js";
+export { FuzzReplayError } from "./fuzz/fuzz-replay-error.js";
+export {
+  type FuzzFailure,
+  FuzzRunner,
+  type FuzzRunnerOptions,
+  type FuzzRunResult,
+  fuzzConfigForSeed,
+  type RunFuzzOptions,
+  runFuzz,
+} from "./fuzz/fuzz-runner.js";
+export { addFuzzStats, emptyFuzzStats, type FuzzStats } from "./fuzz/fuzz-stats.js";
+export {
+  FUZZ_STEP_OPS,
+  type FuzzLocationRef,
+  type FuzzStep,
+  type FuzzStepOp,
+  formatFuzzStep,
+  type StaleMessageKind,
+} from "./fuzz/fuzz-step.js";
+export { DEFAULT_FUZZ_WEIGHTS, FuzzStepGenerator, type OfferFaultKind } from "./fuzz/fuzz-step-generator.js";
+export { type FuzzViolation, fromProblems, violationSignature } from "./fuzz/fuzz-violation.js";
+export { type FuzzTask, FuzzWorld } from "./fuzz/fuzz-world.js";
+export { type SlotPoolSnapshot, snapshotSlotPool } from "./fuzz/pool-snapshot.js";
+export { type ShrinkFuzzReplayOptions, type ShrunkFuzzReplay, shrinkFuzzReplay } from "./fuzz/shrink-fuzz-replay.js";
 export { type RunProgress, type RunScenarioOptions, type RunScenarioResult, runScenario } from "./run/run-scenario.js";
 export { formatScenarioProblems } from "./scenario/format-scenario-problems.js";
 export { loadScenarioFile } from "./scenario/load-scenario-file.js";
