@@ -67,7 +67,10 @@ export class ResourceUsage {
     this.cpu -= profile.cpu;
     this.memoryMb -= profile.memoryMb;
     for (const name in profile.extended) {
-      this.extended?.set(name, (this.extended.get(name) ?? 0) - (profile.extended[name] as number));
+      const left = round((this.extended?.get(name) ?? 0) - (profile.extended[name] as number));
+      // An extended resource no task uses any more is forgotten, so "gpu 0" is never required.
+      if (left <= 0) this.extended?.delete(name);
+      else this.extended?.set(name, left);
     }
   }
 
@@ -103,7 +106,12 @@ export class ResourceUsage {
   toProfile(): ResourceProfile {
     if (this.known === 0) return ResourceProfile.UNKNOWN;
     const extended: Record<string, number> = {};
-    if (this.extended !== undefined) for (const [name, v] of this.extended) extended[name] = round(v);
+    if (this.extended !== undefined) {
+      for (const [name, v] of this.extended) {
+        const amount = round(v);
+        if (amount > 0) extended[name] = amount;
+      }
+    }
     return ResourceProfile.of({ cpu: round(this.cpu), memoryMb: round(this.memoryMb), extended });
   }
 

@@ -20,7 +20,6 @@ const RUNS_PER_HALF = 50;
  * around their triggers so that it stays a regression gate for everything else. Delete a line
  * once its fix lands (and flip the bug's `it.fails` to `it`).
  *
- * - B1 (slot-sharing): extended resources in shared slots → vertices ask for none.
  * - B4 (resource-manager): late (delayed) offers → offer faults are drops and duplicates only.
  * - B2, B3 (resource-manager): a leader change or a frozen TaskExecutor while the resource
  *   manager is away → the budget is split in two halves: one without resource-manager outages,
@@ -28,7 +27,6 @@ const RUNS_PER_HALF = 50;
  * - B6 (resource-manager): rare (once in 6 million steps); not steered around.
  */
 const KNOWN_ISSUES = {
-  configOptions: { extendedTaskResources: false },
   offerFaults: ["drop", "duplicate"],
 } as const satisfies Omit<FuzzRunnerOptions, "seed">;
 

@@ -235,7 +235,7 @@ describe("found by the fuzzer", () => {
     expect(r.bothPlaced).toBe(true);
     expect(r.before).toEqual([]);
   });
-  it.fails("B1: a task leaving a shared slot leaves no zero extended resource in the slot's reserved profile", () => {
+  it("B1: a task leaving a shared slot leaves no zero extended resource in the slot's reserved profile", () => {
     const r = b1();
     expect(r.reserved).toEqual({ cpu: 0.5, memoryMb: 512 });
     expect(r.after).toEqual([]);
@@ -313,10 +313,10 @@ describe("found by the fuzzer", () => {
     expect(r.pool).toEqual([]);
     expect(r.cancelled).toBe(1);
   });
-  it.fails("B6: a withdrawn request is not requeued when its TaskExecutor is lost", () => {
+  it("B6: a withdrawn request is not requeued when its TaskExecutor is lost", () => {
     expect(b6().queued).toEqual([]);
   });
-  it.fails("B6: its shrunk replay passes every fuzz check", () => {
+  it("B6: its shrunk replay passes every fuzz check", () => {
     expect(replayFuzz(B6_REPLAY).failure?.violations).toBeUndefined();
   });
 });
