@@ -1,4 +1,5 @@
 import {
+  type AllocationId,
   applyTaskExecutorEvent,
   type JobMasterId,
   PoolSuspendedError,
@@ -257,12 +258,30 @@ class Link implements ResourceManagerLink {
 
   private onHeartbeatTimeout(id: ResourceId): void {
     const token = this.pool.jobMasterId;
+    const gateway = this.taskExecutors.get(id);
     this.taskExecutors.delete(id);
     if (token === undefined) return;
     this.stats.heartbeatTimeouts++;
     const cause = new TaskManagerLostError(`TaskExecutor ${id} sent no heartbeat for ${this.timeoutMs} ms.`);
+    const held = gateway === undefined ? [] : this.slotsOn(id);
     this.pool.releaseTaskManager(id, cause);
+    // The TaskExecutor may only be frozen or cut off, and the resource manager that would stop it
+    // may be away: tell it to free the slots the pool dropped (it applies that once it runs again),
+    // so that they do not stay active for this term forever.
+    for (const allocationId of held) {
+      (gateway as TaskExecutorConnection).freeSlot(allocationId, cause).subscribe({ error: () => {} });
+    }
     this.adapter.reportTaskExecutorLost(id, token, cause);
+  }
+
+  /** Allocation ids of the slots the pool holds (free or allocated) on TaskExecutor `id`. */
+  private slotsOn(id: ResourceId): AllocationId[] {
+    const { available, allocated } = this.pool.inspect();
+    const ids = allocated.getSlotsForTaskManager(id).map((slot) => slot.allocationId);
+    if (available.containsTaskManager(id)) {
+      for (const slot of available.values()) if (slot.location.resourceId === id) ids.push(slot.allocationId);
+    }
+    return ids;
   }
 }
 

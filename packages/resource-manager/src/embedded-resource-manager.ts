@@ -558,7 +558,13 @@ export class EmbeddedResourceManager extends ResourceManagerBase {
     const host = elastic.hostOf(this.elasticSeq, id);
     const start = (): void => {
       this.scheduledStarts.delete(id);
-      this.launch(id, typeof host === "string" && host.length > 0 ? host : id, elastic.slotsPerTaskExecutor, elastic.slotProfile, true);
+      this.launch(
+        id,
+        typeof host === "string" && host.length > 0 ? host : id,
+        elastic.slotsPerTaskExecutor,
+        elastic.slotProfile,
+        true,
+      );
     };
     this.scheduledStarts.set(id, this.scheduler.schedule(start, elastic.startupMs));
     return id;

@@ -128,6 +128,18 @@ function array(o: Obj, key: string, path: string, max = 100_000): readonly unkno
   return v;
 }
 
+/**
+ * Sets `out[key] = value` as an own data property, so that a key named `__proto__` (valid JSON, as
+ * `JSON.parse` and IPC deliver it) stays data instead of replacing the object's prototype.
+ */
+function setOwn<V>(out: Record<string, V>, key: string, value: V): void {
+  if (key === "__proto__") {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    out[key] = value;
+  }
+}
+
 function spec(value: unknown, path: string): ResourceSpec {
   const o = object(value, path);
   const cpu = o.cpu;
@@ -143,7 +155,7 @@ function spec(value: unknown, path: string): ResourceSpec {
     if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) {
       fail(`${path}.extended.${name}`, "a finite number ≥ 0", amount);
     }
-    extended[name] = amount;
+    setOwn(extended, name, amount);
   }
   return { cpu, memoryMb, extended };
 }
@@ -158,7 +170,7 @@ function json(value: unknown, path: string, depth = 0): JsonValue {
   if (Array.isArray(value)) return value.map((v, i) => json(v, `${path}[${i}]`, depth + 1));
   if (typeof value === "object") {
     const out: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(value as Obj)) out[k] = json(v, `${path}.${k}`, depth + 1);
+    for (const [k, v] of Object.entries(value as Obj)) setOwn(out, k, json(v, `${path}.${k}`, depth + 1));
     return out;
   }
   return fail(path, "a JSON value", typeof value);

@@ -395,6 +395,8 @@ export class ResourceManagerCore {
     const where = this.allocations.get(allocationId);
     if (where === undefined) return;
     this.stats.requestsCancelled++;
+    // Withdrawn: never queue it again, whatever the TaskExecutor answers (or if it is lost).
+    where.request = undefined;
     // The TaskExecutor frees the slot only if it has not offered it yet; otherwise the offer decides.
     this.env.sendToTaskExecutor(where.record.resourceId, {
       type: "cancelSlot",
@@ -567,6 +569,19 @@ export class ResourceManagerCore {
     this.insertRegistered(record);
     this.stats.registrations++;
     this.env.sendToTaskExecutor(from, { type: "registrationAccepted", resourceManagerId: session });
+    // The job leaders may have changed while it was not registered (the session was away, or the
+    // leader registered with this session first): name the current leader (or none) of every job
+    // it holds slots of, so that it re-offers them or stops serving an ended term.
+    const jobs = new Set<string>();
+    for (const a of record.slots) if (a !== null) jobs.add(a.jobId);
+    for (const jobId of jobs) {
+      this.env.sendToTaskExecutor(from, {
+        type: "jobMasterChanged",
+        resourceManagerId: session,
+        jobId,
+        jobMasterId: this.jobMasters.get(jobId) ?? null,
+      });
+    }
     this.serveAndScale();
     if (this.options.offerAllSlots) this.reserveAllFree(record);
     this.armIdleTimer(record);

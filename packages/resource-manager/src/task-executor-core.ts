@@ -597,20 +597,42 @@ export class TaskExecutorCore {
 
   private onOfferAnswer(token: JobMasterId, offerId: number, accepted: readonly AllocationId[]): void {
     const round = this.rounds.get(offerId);
-    if (round === undefined) return; // an answer to a round already answered or superseded
-    if (round.jobMasterId !== token) {
-      this.stats.staleMessages++;
-      return;
+    if (round !== undefined) {
+      if (round.jobMasterId !== token) {
+        this.stats.staleMessages++;
+        return;
+      }
+      this.rounds.delete(offerId);
+      const acceptedSet = accepted.length > 8 ? new Set(accepted) : undefined;
+      for (const slot of round.slots) {
+        if (slot.offerId !== offerId || slot.state !== "offered") continue;
+        const id = slot.allocationId as AllocationId;
+        if (acceptedSet === undefined ? accepted.includes(id) : acceptedSet.has(id)) slot.state = "active";
+        else this.freeSlotInternal(slot, "offer rejected", false);
+      }
     }
-    this.rounds.delete(offerId);
-    const acceptedSet = accepted.length > 8 ? new Set(accepted) : undefined;
-    for (const slot of round.slots) {
-      if (slot.offerId !== offerId || slot.state !== "offered") continue;
-      const id = slot.allocationId as AllocationId;
-      if (acceptedSet === undefined ? accepted.includes(id) : acceptedSet.has(id)) slot.state = "active";
-      else this.freeSlotInternal(slot, "offer rejected", false);
+    // The answer may come late (its round was superseded) and accept an allocation this
+    // TaskExecutor no longer holds for that job master: like Flink's TaskExecutor, report such a
+    // slot failed so that the pool drops it instead of keeping a phantom slot.
+    for (const id of accepted) {
+      const slot = this.byAllocation.get(id);
+      if (
+        slot !== undefined &&
+        slot.jobId !== undefined &&
+        (slot.state === "active" || slot.state === "offered") &&
+        this.connected.get(slot.jobId) === token
+      ) {
+        continue;
+      }
+      this.env.send({
+        type: "slotFailed",
+        jobMasterId: token,
+        resourceId: this.config.resourceId,
+        allocationId: id,
+        reason: `${this.config.resourceId} does not hold allocation ${id} offered to ${token} any more`,
+      });
     }
-    this.closeJobConnectionIfEmpty(round.jobId);
+    if (round !== undefined) this.closeJobConnectionIfEmpty(round.jobId);
   }
 
   private onSubmitTask(token: JobMasterId, allocationId: AllocationId, taskId: string, task: TaskSpec): void {

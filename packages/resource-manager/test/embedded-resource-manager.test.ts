@@ -349,6 +349,57 @@ describe("embedded resource manager: fault injection", () => {
     c.check();
   });
 
+  it("tells a TaskExecutor registering with a new session the job's current leader: a held slot goes to the new term", () => {
+    const c = embeddedCluster({ taskExecutors: [{ id: "tm-1", slots: 1 }] }, { idleSlotMs: 2_000 });
+    const handle = c.pool.allocateSlot({});
+    advance(c.scheduler, 20);
+    expect(leaseOf(handle).slot.location.resourceId).toBe("tm-1");
+    c.rm.disconnect();
+    c.rm.reconnect();
+    c.link.grantLeadership(jobMasterId("jm-2")); // registers with the new session before tm-1 does
+    c.check();
+    expect(handle.released.isDone).toBe(true);
+    advance(c.scheduler, 20);
+    // Re-offered to jm-2 (the new term's pool holds it), then freed after its idle timeout.
+    expect(c.pool.inspect().available.size).toBe(1);
+    expect(c.rm.inspect().taskExecutors[0]?.slots.map((s) => s.state)).toEqual(["active"]);
+    c.check();
+    advance(c.scheduler, 5_000);
+    expect(c.pool.inspect().available.size).toBe(0);
+    expect(c.rm.inspect().taskExecutors[0]?.slots.map((s) => s.state)).toEqual(["free"]);
+    c.check();
+  });
+
+  it("frees the slots of a TaskExecutor declared lost while the resource manager was away once it thaws", () => {
+    const c = embeddedCluster(
+      { taskExecutors: [{ id: "tm-1", slots: 2 }] },
+      { idleSlotMs: 60_000 },
+      { heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 3_000 },
+    );
+    const used = c.pool.allocateSlot({});
+    const idle = c.pool.allocateSlot({});
+    advance(c.scheduler, 20);
+    leaseOf(idle);
+    idle.release();
+    expect(c.pool.inspect().available.size).toBe(1);
+    expect(c.pool.inspect().allocated.size).toBe(1);
+    c.rm.freezeTaskExecutor("tm-1");
+    c.rm.disconnect();
+    advance(c.scheduler, 10_000); // the heartbeat timeout releases tm-1; the report reaches no resource manager
+    expect(
+      isSlotPoolError(used.released.result?.ok ? used.released.result.value : undefined, "TASK_MANAGER_LOST"),
+    ).toBe(true);
+    expect(c.pool.isTaskManagerRegistered(taskManagerLocation("tm-1").resourceId)).toBe(false);
+    c.check();
+    c.rm.reconnect();
+    c.rm.thawTaskExecutor("tm-1");
+    advance(c.scheduler, 100);
+    // Both slots (the allocated and the free one) were freed, not kept active for jm-1.
+    expect(c.rm.inspect().taskExecutors[0]?.slots.map((s) => s.state)).toEqual(["free", "free"]);
+    expect(c.pool.inspect().available.size + c.pool.inspect().allocated.size).toBe(0);
+    c.check();
+  });
+
   it("declares a TaskExecutor that does not acknowledge a reservation lost, and reserves elsewhere", () => {
     const c = embeddedCluster({
       taskExecutors: [

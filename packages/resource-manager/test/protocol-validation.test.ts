@@ -229,6 +229,34 @@ describe("protocol validation", () => {
     expect(parseTaskExecutorInbound(raw)).toEqual({ ok: false, error: expect.stringContaining(error) });
   });
 
+  it("keeps a __proto__ key as data: never the prototype of a parsed value, never dropped", () => {
+    const submit = parseTaskExecutorInbound(
+      JSON.parse(
+        '{"v":1,"type":"submitTask","jobMasterId":"jm","allocationId":"a","taskId":"t","task":{"kind":"sleep","durationMs":1,"result":{"a":[{"__proto__":{"isAdmin":true}}],"__proto__":{"isAdmin":true},"x":1}}}',
+      ),
+    );
+    expect(submit.ok).toBe(true);
+    const result = (
+      submit.ok && submit.value.type === "submitTask" && submit.value.task.kind === "sleep"
+        ? submit.value.task.result
+        : undefined
+    ) as Record<string, unknown> & { a: Record<string, unknown>[] };
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(result.isAdmin).toBeUndefined();
+    expect(Object.keys(result)).toEqual(["a", "__proto__", "x"]);
+    expect(Object.getOwnPropertyDescriptor(result, "__proto__")?.value).toEqual({ isAdmin: true });
+    expect(result.a[0]?.isAdmin).toBeUndefined();
+    expect(JSON.stringify(result)).toBe('{"a":[{"__proto__":{"isAdmin":true}}],"__proto__":{"isAdmin":true},"x":1}');
+    const config = parseWorkerConfig(
+      '{"v":1,"resourceId":"tm-1","host":"h","slots":[{"cpu":1,"memoryMb":1,"extended":{"__proto__":2,"gpu":1}}],"offerTimeoutMs":null,"maxLifetimeMs":null}',
+    );
+    expect(config.ok).toBe(true);
+    const extended = config.ok ? config.value.slots[0]?.extended : undefined;
+    expect(Object.keys(extended ?? {})).toEqual(["__proto__", "gpu"]);
+    expect(Object.getOwnPropertyDescriptor(extended, "__proto__")?.value).toBe(2);
+    expect(Object.getPrototypeOf(extended)).toBe(Object.prototype);
+  });
+
   it("validates a worker configuration", () => {
     const config = {
       v: 1,

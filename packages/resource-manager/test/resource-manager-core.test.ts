@@ -136,7 +136,92 @@ describe("ResourceManagerCore", () => {
     register("tm-1", [{ ...free, allocationId: allocationId("a-1"), jobId: "job" }, free], next as ResourceManagerId);
     expect(core.inspect().taskExecutors[0]?.slots.map((s) => s.allocationId)).toEqual(["a-1", undefined]);
     expect(core.registerJobMaster("job", JM)).toBe("s-2");
-    expect(take()).toEqual(["tm-1:registrationAccepted", "tm-1:jobMasterChanged"]);
+    // Registered before the job's leader: told "no leader", then the leader once it registers.
+    expect(take()).toEqual(["tm-1:registrationAccepted", "tm-1:jobMasterChanged", "tm-1:jobMasterChanged"]);
+  });
+
+  it("names the current leader of every job a registering TaskExecutor holds slots of (or none)", () => {
+    const { core, sent, register, take } = setup();
+    const JM2 = jobMasterId("jm-2");
+    expect(core.registerJobMaster("job", JM2)).toBe(core.resourceManagerId);
+    take();
+    const held = (alloc: string, job: string): SlotReportEntry => ({
+      ...free,
+      allocationId: allocationId(alloc),
+      jobId: job,
+    });
+    register("tm-1", [held("a-1", "job"), held("a-2", "job"), held("a-3", "other"), free]);
+    expect(sent.splice(0).map(([id, m]) => ({ id, ...m }))).toEqual([
+      { id: "tm-1", type: "registrationAccepted", resourceManagerId: core.resourceManagerId },
+      {
+        id: "tm-1",
+        type: "jobMasterChanged",
+        resourceManagerId: core.resourceManagerId,
+        jobId: "job",
+        jobMasterId: JM2,
+      },
+      {
+        id: "tm-1",
+        type: "jobMasterChanged",
+        resourceManagerId: core.resourceManagerId,
+        jobId: "other",
+        jobMasterId: null,
+      },
+    ]);
+    // A TaskExecutor holding no slot of any job is told nothing more.
+    register("tm-2", [free]);
+    expect(take()).toEqual(["tm-2:registrationAccepted"]);
+  });
+
+  it("never requeues a request withdrawn while assigned but unconfirmed (lost, refused or unreachable TaskExecutor)", () => {
+    const { scheduler, core, session, register, request, take } = setup();
+    register("tm-1", [free]);
+    register("tm-2", [free]);
+    take();
+    const tm1 = resourceId("tm-1");
+    const tm2 = resourceId("tm-2");
+    // Lost: the withdrawn request is not queued again.
+    request(1);
+    expect(take()).toEqual(["tm-1:requestSlot:a-1@0"]);
+    core.cancelSlotRequest(session, JM, allocationId("a-1"));
+    expect(take()).toEqual(["tm-1:cancelSlot:a-1"]);
+    core.taskExecutorLost(tm1, new TaskManagerLostError("crashed"));
+    expect(core.inspect().pendingRequests).toEqual([]);
+    expect(take()).toEqual([]);
+    // Refused: the withdrawn request is not assigned elsewhere or queued.
+    request(2);
+    expect(take()).toEqual(["tm-2:requestSlot:a-2@0"]);
+    core.cancelSlotRequest(session, JM, allocationId("a-2"));
+    take();
+    core.receive(tm2, {
+      type: "slotRequestAnswer",
+      resourceManagerId: session,
+      resourceId: tm2,
+      allocationId: allocationId("a-2"),
+      accepted: false,
+      reason: "busy",
+    });
+    expect(core.inspect().pendingRequests).toEqual([]);
+    expect(take()).toEqual([]);
+    // Unreachable: tm-2 is declared lost after the timeout, still nothing is requeued.
+    core.receive(tm2, {
+      type: "slotFreed",
+      resourceManagerId: session,
+      resourceId: tm2,
+      slotIndex: 0,
+      allocationId: allocationId("x"),
+    });
+    register("tm-3", [free]);
+    take();
+    request(3);
+    expect(take()).toEqual(["tm-2:requestSlot:a-3@0"]);
+    core.cancelSlotRequest(session, JM, allocationId("a-3"));
+    take();
+    advance(scheduler, 1_000);
+    expect(core.stats.unreachableTaskExecutors).toBe(1);
+    expect(core.inspect().pendingRequests).toEqual([]);
+    expect(take()).toEqual([]);
+    expect(core.stats.requestsCancelled).toBe(3);
   });
 
   it("declares a TaskExecutor that does not acknowledge in time unreachable, and kills it", () => {

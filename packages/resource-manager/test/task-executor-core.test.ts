@@ -128,7 +128,7 @@ describe("TaskExecutorCore", () => {
     expect(core.slotOf(A1)?.state).toBe("offered");
   });
 
-  it("marks accepted slots active and frees rejected ones; ignores answers to unknown rounds", () => {
+  it("marks accepted slots active and frees rejected ones; fails a late acceptance of a freed slot", () => {
     const { core, sent, take } = setup();
     core.receive(request(A1, 0));
     core.receive(request(A2, 1));
@@ -140,9 +140,49 @@ describe("TaskExecutorCore", () => {
     expect(sent.splice(0)).toEqual([
       { type: "slotFreed", resourceManagerId: RM1, resourceId: "tm-1", slotIndex: 1, allocationId: A2 },
     ]);
-    core.receive({ type: "offerAnswer", jobMasterId: JM1, offerId: 2, accepted: [A2] });
+    // A repeated answer for a slot still held changes nothing; one accepting the freed A2 is answered with slotFailed.
+    core.receive({ type: "offerAnswer", jobMasterId: JM1, offerId: 1, accepted: [A1] });
     expect(take()).toEqual([]);
+    core.receive({ type: "offerAnswer", jobMasterId: JM1, offerId: 2, accepted: [A2] });
+    expect(sent.splice(0)).toEqual([
+      expect.objectContaining({ type: "slotFailed", jobMasterId: JM1, allocationId: A2 }),
+    ]);
     expect(core.slots().map((s) => s.state)).toEqual(["active", "free"]);
+  });
+
+  it("answers a late acceptance of a slot freed and reused since with slotFailed, and keeps the new allocation", () => {
+    const { core, scheduler, sent, take } = setup(1, 1_000);
+    core.receive(request(A1, 0));
+    take();
+    advance(scheduler, 1_000); // round 1 unanswered: offered again as round 2, which is accepted
+    core.receive({ type: "offerAnswer", jobMasterId: JM1, offerId: 2, accepted: [A1] });
+    expect(core.slotOf(A1)?.state).toBe("active");
+    expect(core.failSlot(A1, "disk failure")).toBe(true);
+    take();
+    core.receive(request(A2, 0));
+    core.receive({ type: "offerAnswer", jobMasterId: JM1, offerId: 3, accepted: [A2] });
+    take();
+    // The delayed answer to round 1 accepts A1, which slot 0 no longer holds.
+    core.receive({ type: "offerAnswer", jobMasterId: JM1, offerId: 1, accepted: [A1] });
+    expect(sent.splice(0)).toEqual([
+      {
+        type: "slotFailed",
+        jobMasterId: JM1,
+        resourceId: "tm-1",
+        allocationId: A1,
+        reason: "tm-1 does not hold allocation a-1 offered to jm-1 any more",
+      },
+    ]);
+    expect(core.slots().map((s) => [s.state, s.allocationId])).toEqual([["active", A2]]);
+    // An old term's late acceptance of a slot now held for the new term is failed towards the old term only.
+    core.receive({ type: "jobMasterChanged", resourceManagerId: RM1, jobId: "job", jobMasterId: JM2 });
+    core.receive({ type: "offerAnswer", jobMasterId: JM2, offerId: 4, accepted: [A2] });
+    take();
+    core.receive({ type: "offerAnswer", jobMasterId: JM1, offerId: 3, accepted: [A2] });
+    expect(sent.splice(0)).toEqual([
+      expect.objectContaining({ type: "slotFailed", jobMasterId: JM1, allocationId: A2 }),
+    ]);
+    expect(core.slotOf(A2)?.state).toBe("active");
   });
 
   it("offers an unanswered round again after its offer timeout", () => {

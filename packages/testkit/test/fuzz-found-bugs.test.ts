@@ -254,10 +254,10 @@ describe("found by the fuzzer", () => {
     expect(r.lost).toBe(true);
     expect(r.poolSlots).toBe(0);
   });
-  it.fails("B2: after an RM reconnect and a leader change, the TaskExecutor's slot is re-offered or freed", () => {
+  it("B2: after an RM reconnect and a leader change, the TaskExecutor's slot is re-offered or freed", () => {
     expect(b2().slots).toEqual(["tm-1[0] free"]);
   });
-  it.fails("B2: its shrunk replay passes every fuzz check", () => {
+  it("B2: its shrunk replay passes every fuzz check", () => {
     expect(replayFuzz(B2_REPLAY).failure?.violations).toBeUndefined();
   });
 
@@ -274,7 +274,7 @@ describe("found by the fuzzer", () => {
     expect(r.placed).toBe(true);
     expect(r.lostCode).toBe("TASK_MANAGER_LOST");
   });
-  it.fails("B3: a TaskExecutor declared lost while the RM was away frees its slot once it is back", () => {
+  it("B3: a TaskExecutor declared lost while the RM was away frees its slot once it is back", () => {
     expect(b3().slots).toEqual(["tm-1[0] free"]);
   });
 
@@ -295,7 +295,7 @@ describe("found by the fuzzer", () => {
     expect(r.beforeLateOffer).toEqual(["alloc-2@tm-1[0]"]);
     expect(r.slotStates).toEqual(["active alloc-2"]);
   });
-  it.fails("B4: a late offer of a slot the TaskExecutor no longer holds leaves no phantom slot in the pool", () => {
+  it("B4: a late offer of a slot the TaskExecutor no longer holds leaves no phantom slot in the pool", () => {
     expect(b4().afterLateOffer).toEqual(["alloc-2@tm-1[0]"]);
   });
 
