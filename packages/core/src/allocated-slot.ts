@@ -1,6 +1,7 @@
-import type { AllocationId } from "./ids.js";
+import type { AllocationId, SlotRequestId } from "./ids.js";
 import type { TaskExecutorGateway } from "./resource-manager-gateway.js";
 import type { ResourceProfile } from "./resource-profile.js";
+import type { TaskManagerSlots } from "./slot-directory.js";
 import type { TaskManagerLocation } from "./task-manager-location.js";
 
 /**
@@ -30,17 +31,47 @@ export interface SlotPayload {
  * ```
  */
 export class AllocatedSlot {
+  // Index bookkeeping, owned by AvailableSlots, AllocatedSlots and their SlotDirectory. Keeping the
+  // links on the slot itself (an intrusive index) means moving a slot between "free" and "allocated"
+  // allocates nothing and touches no hash map. Not part of the API: never write these. (Every field
+  // costs 8 bytes per slot: keep them few. They come first, with `profile`, so that what the hot
+  // paths read shares the slot's first cache line.)
+
+  /** What the slot offers. */
+  readonly profile: ResourceProfile;
+  /** @internal Links in its TaskManager's chain of free slots (oldest first) or of allocated slots. */
+  tmNext: AllocatedSlot | undefined = undefined;
+  /** @internal */ tmPrev: AllocatedSlot | undefined = undefined;
+  /**
+   * @internal The slot's state in its indexes: > 0 free (its FIFO position among the free slots);
+   * 0 not free; −1 being handed back by the pool after a release (its payload is being told,
+   * which may re-enter the pool: known, but neither free nor allocated).
+   */
+  seq = 0;
+  /** @internal The record of this slot's TaskManager in the directory that knows it. */
+  home: TaskManagerSlots | undefined = undefined;
+  /** @internal Links in the chain of free slots of the same profile, oldest first. */
+  bucketPrev: AllocatedSlot | undefined = undefined;
+  /** @internal */ bucketNext: AllocatedSlot | undefined = undefined;
+  /** @internal The request the slot is allocated to; undefined while not allocated. */
+  holder: SlotRequestId | undefined = undefined;
+  // Next to `holder`: both are written for every allocation.
+  private currentPayload: SlotPayload | undefined = undefined;
+  /** @internal Place in AllocatedSlots' request-id index (see LazyKeyIndex). */
+  indexState: 0 | 1 | 2 = 0;
+  /** @internal */ indexPrev: AllocatedSlot | undefined = undefined;
+  /** @internal */ indexNext: AllocatedSlot | undefined = undefined;
+  /** @internal When the slot became free, relative to its AvailableSlots' epoch (a small integer). */
+  freeSince = 0;
+
   /** The allocation this slot was offered for. */
   readonly allocationId: AllocationId;
   /** The TaskManager (and host) the slot lives on. */
   readonly location: TaskManagerLocation;
   /** The slot's index on its TaskManager. */
   readonly slotIndex: number;
-  /** What the slot offers. */
-  readonly profile: ResourceProfile;
   /** The TaskExecutor to talk to about this slot. */
   readonly gateway: TaskExecutorGateway;
-  private currentPayload: SlotPayload | undefined = undefined;
 
   constructor(
     allocationId: AllocationId,
@@ -100,6 +131,31 @@ export class AllocatedSlot {
   /** Clears the payload without telling it (used when the payload itself gives the slot back). */
   clearPayload(): void {
     this.currentPayload = undefined;
+  }
+
+  /**
+   * The slot's data for `JSON.stringify`: id, location, index, profile and gateway. The index
+   * links the slot carries for its pool (which form cycles) and its payload are left out.
+   *
+   * @example
+   * ```ts
+   * JSON.stringify(lease); // { "requestId": "req-1", "slot": { "allocationId": "a1", … }, "locality": "LOCAL" }
+   * ```
+   */
+  toJSON(): {
+    readonly allocationId: AllocationId;
+    readonly location: TaskManagerLocation;
+    readonly slotIndex: number;
+    readonly profile: ResourceProfile;
+    readonly gateway: TaskExecutorGateway;
+  } {
+    return {
+      allocationId: this.allocationId,
+      location: this.location,
+      slotIndex: this.slotIndex,
+      profile: this.profile,
+      gateway: this.gateway,
+    };
   }
 
   /**

@@ -1,15 +1,20 @@
 import type { AllocatedSlot } from "./allocated-slot.js";
 import { IllegalStateError } from "./errors.js";
 import type { AllocationId, ResourceId, SlotRequestId } from "./ids.js";
-
-interface AllocatedEntry {
-  readonly slot: AllocatedSlot;
-  readonly requestId: SlotRequestId;
-}
+import { LazyKeyIndex } from "./lazy-key-index.js";
+import { SlotDirectory, type TaskManagerSlots } from "./slot-directory.js";
 
 /**
  * The slots the pool has handed out, reachable by allocation id, by the slot request id they were
- * handed to, and by TaskManager (Flink's `AllocatedSlots`). No empty per-TaskManager set is kept.
+ * handed to, and by TaskManager (Flink's `AllocatedSlots`).
+ *
+ * Adding and removing a slot hashes nothing: the request-id index is a {@link LazyKeyIndex} that
+ * hashes slots only when someone looks one up by request id, the per-TaskManager chain is linked
+ * through the slots and hangs off the TaskManager's record in a {@link SlotDirectory}, which also
+ * answers lookups by allocation id. The record is kept while the directory knows a slot of the
+ * TaskManager, so a TaskManager whose last allocated slot is returned keeps an empty chain, and
+ * {@link AllocatedSlots.containsResource} is false for it. A slot can be allocated in one index at
+ * a time.
  *
  * @example
  * ```ts
@@ -19,13 +24,24 @@ interface AllocatedEntry {
  * ```
  */
 export class AllocatedSlots {
-  private readonly byAllocationId = new Map<AllocationId, AllocatedEntry>();
-  private readonly byRequestId = new Map<SlotRequestId, AllocatedEntry>();
-  private readonly byTaskManager = new Map<ResourceId, Set<AllocatedEntry>>();
+  private readonly directory: SlotDirectory;
+  /** True when this index made its directory: it then forgets the slots it removes. */
+  private readonly ownsDirectory: boolean;
+  /** Every allocated slot by the request it was handed to, in allocation order. */
+  private readonly byRequestId = new LazyKeyIndex<SlotRequestId, AllocatedSlot>((slot) => slot.holder as SlotRequestId);
+
+  /**
+   * @param directory - @internal share the slot directory with an {@link AvailableSlots} (the
+   *   pool does); its owner then forgets slots that leave. Default: a directory of its own.
+   */
+  constructor(directory?: SlotDirectory) {
+    this.ownsDirectory = directory === undefined;
+    this.directory = directory ?? new SlotDirectory();
+  }
 
   /** Number of allocated slots. */
   get size(): number {
-    return this.byAllocationId.size;
+    return this.byRequestId.size;
   }
 
   /**
@@ -38,19 +54,31 @@ export class AllocatedSlots {
    * ```
    */
   add(requestId: SlotRequestId, slot: AllocatedSlot): void {
-    if (this.byAllocationId.has(slot.allocationId)) {
+    const known = slot.home === undefined ? this.directory.get(slot.allocationId) : slot;
+    if (known !== undefined && known.holder !== undefined) {
       throw new IllegalStateError(`slot ${slot.allocationId} is already allocated`);
     }
     if (this.byRequestId.has(requestId)) {
       throw new IllegalStateError(`request ${requestId} already holds a slot`);
     }
-    const entry: AllocatedEntry = { slot, requestId };
-    this.byAllocationId.set(slot.allocationId, entry);
-    this.byRequestId.set(requestId, entry);
-    const tm = slot.location.resourceId;
-    const set = this.byTaskManager.get(tm);
-    if (set === undefined) this.byTaskManager.set(tm, new Set([entry]));
-    else set.add(entry);
+    this.addFresh(requestId, slot);
+  }
+
+  /**
+   * @internal {@link add} for a request id the caller knows is not in use (a fresh one, or one it
+   * just checked), and a slot that is not allocated: skips the request-id check, which would hash.
+   */
+  addFresh(requestId: SlotRequestId, slot: AllocatedSlot): void {
+    this.directory.enter(slot);
+    slot.holder = requestId;
+    this.byRequestId.add(slot);
+    const tm = slot.home as TaskManagerSlots;
+    slot.tmPrev = tm.usedTail;
+    slot.tmNext = undefined;
+    if (tm.usedTail === undefined) tm.usedHead = slot;
+    else tm.usedTail.tmNext = slot;
+    tm.usedTail = slot;
+    tm.usedCount++;
   }
 
   /**
@@ -62,7 +90,8 @@ export class AllocatedSlots {
    * ```
    */
   get(id: AllocationId): AllocatedSlot | undefined {
-    return this.byAllocationId.get(id)?.slot;
+    const slot = this.directory.get(id);
+    return slot !== undefined && slot.holder !== undefined ? slot : undefined;
   }
 
   /**
@@ -74,7 +103,7 @@ export class AllocatedSlots {
    * ```
    */
   getByRequestId(requestId: SlotRequestId): AllocatedSlot | undefined {
-    return this.byRequestId.get(requestId)?.slot;
+    return this.byRequestId.get(requestId);
   }
 
   /**
@@ -86,7 +115,7 @@ export class AllocatedSlots {
    * ```
    */
   requestIdOf(id: AllocationId): SlotRequestId | undefined {
-    return this.byAllocationId.get(id)?.requestId;
+    return this.get(id)?.holder;
   }
 
   /**
@@ -98,7 +127,7 @@ export class AllocatedSlots {
    * ```
    */
   contains(id: AllocationId): boolean {
-    return this.byAllocationId.has(id);
+    return this.get(id) !== undefined;
   }
 
   /**
@@ -111,10 +140,20 @@ export class AllocatedSlots {
    * ```
    */
   remove(id: AllocationId): AllocatedSlot | undefined {
-    const entry = this.byAllocationId.get(id);
-    if (entry === undefined) return undefined;
-    this.unlink(entry);
-    return entry.slot;
+    const slot = this.get(id);
+    if (slot === undefined) return undefined;
+    this.unlink(slot);
+    return slot;
+  }
+
+  /**
+   * @internal Removes `slot` itself (no lookup), if it is allocated here.
+   * @returns whether it was.
+   */
+  take(slot: AllocatedSlot): boolean {
+    if (slot.holder === undefined || slot.home?.directory !== this.directory) return false;
+    this.unlink(slot);
+    return true;
   }
 
   /**
@@ -127,10 +166,10 @@ export class AllocatedSlots {
    * ```
    */
   removeByRequestId(requestId: SlotRequestId): AllocatedSlot | undefined {
-    const entry = this.byRequestId.get(requestId);
-    if (entry === undefined) return undefined;
-    this.unlink(entry);
-    return entry.slot;
+    const slot = this.byRequestId.get(requestId);
+    if (slot === undefined) return undefined;
+    this.unlink(slot);
+    return slot;
   }
 
   /**
@@ -142,12 +181,12 @@ export class AllocatedSlots {
    * ```
    */
   removeSlotsForTaskManager(tm: ResourceId): AllocatedSlot[] {
-    const set = this.byTaskManager.get(tm);
-    if (set === undefined) return [];
+    const record = this.directory.taskManager(tm);
     const removed: AllocatedSlot[] = [];
-    for (const entry of [...set]) {
-      this.unlink(entry);
-      removed.push(entry.slot);
+    if (record === undefined) return removed;
+    for (let slot = record.usedHead; slot !== undefined; slot = record.usedHead) {
+      this.unlink(slot);
+      removed.push(slot);
     }
     return removed;
   }
@@ -161,7 +200,7 @@ export class AllocatedSlots {
    * ```
    */
   containsResource(tm: ResourceId): boolean {
-    return this.byTaskManager.has(tm);
+    return (this.directory.taskManager(tm)?.usedCount ?? 0) > 0;
   }
 
   /**
@@ -173,8 +212,10 @@ export class AllocatedSlots {
    * ```
    */
   getSlotsForTaskManager(tm: ResourceId): AllocatedSlot[] {
-    const set = this.byTaskManager.get(tm);
-    return set === undefined ? [] : [...set].map((e) => e.slot);
+    const slots: AllocatedSlot[] = [];
+    const record = this.directory.taskManager(tm);
+    if (record !== undefined) for (let s = record.usedHead; s !== undefined; s = s.tmNext) slots.push(s);
+    return slots;
   }
 
   /**
@@ -185,8 +226,8 @@ export class AllocatedSlots {
    * for (const [req, slot] of used.entries()) console.log(req, String(slot));
    * ```
    */
-  *entries(): IterableIterator<[SlotRequestId, AllocatedSlot]> {
-    for (const e of this.byAllocationId.values()) yield [e.requestId, e.slot];
+  entries(): IterableIterator<[SlotRequestId, AllocatedSlot]> {
+    return this.byRequestId.entries();
   }
 
   /**
@@ -198,9 +239,8 @@ export class AllocatedSlots {
    * ```
    */
   clear(): void {
-    this.byAllocationId.clear();
+    for (const slot of [...this.byRequestId.values()]) this.unlink(slot);
     this.byRequestId.clear();
-    this.byTaskManager.clear();
   }
 
   /**
@@ -212,36 +252,48 @@ export class AllocatedSlots {
    * ```
    */
   checkConsistency(): string[] {
-    const problems: string[] = [];
+    const problems: string[] = this.ownsDirectory ? this.directory.checkConsistency("allocated") : [];
+    let byId = 0;
+    for (const slot of this.directory.slots()) if (slot.holder !== undefined) byId++;
     let viaTm = 0;
-    for (const [tm, set] of this.byTaskManager) {
-      if (set.size === 0) problems.push(`allocated: empty per-TaskManager set kept for ${tm}`);
-      for (const e of set) {
-        viaTm++;
-        if (this.byAllocationId.get(e.slot.allocationId) !== e) problems.push(`allocated: ${e.slot} in TM view only`);
-        if (e.slot.location.resourceId !== tm) problems.push(`allocated: ${e.slot} filed under TM ${tm}`);
+    for (const tm of this.directory.taskManagers()) {
+      let n = 0;
+      for (let slot = tm.usedHead; slot !== undefined; slot = slot.tmNext) {
+        n++;
+        if (slot.holder === undefined || this.directory.get(slot.allocationId) !== slot) {
+          problems.push(`allocated: ${slot} in TM view only`);
+        }
+        if (slot.location.resourceId !== tm.resourceId)
+          problems.push(`allocated: ${slot} filed under TM ${tm.resourceId}`);
+      }
+      if (n !== tm.usedCount)
+        problems.push(`allocated: TM ${tm.resourceId} chain has ${n} slots, counts ${tm.usedCount}`);
+      viaTm += n;
+    }
+    for (const [req, slot] of this.byRequestId.hashed()) {
+      if (slot.holder !== req || this.directory.get(slot.allocationId) !== slot) {
+        problems.push(`allocated: request ${req} maps to ${slot} inconsistently`);
       }
     }
-    for (const [req, e] of this.byRequestId) {
-      if (e.requestId !== req || this.byAllocationId.get(e.slot.allocationId) !== e) {
-        problems.push(`allocated: request ${req} maps to ${e.slot} inconsistently`);
-      }
-    }
-    const n = this.byAllocationId.size;
-    if (viaTm !== n || this.byRequestId.size !== n) {
-      problems.push(`allocated: views disagree (by id ${n}, by request ${this.byRequestId.size}, by TM ${viaTm})`);
+    if (viaTm !== byId || this.byRequestId.size !== byId) {
+      problems.push(`allocated: views disagree (by id ${byId}, by request ${this.byRequestId.size}, by TM ${viaTm})`);
     }
     return problems;
   }
 
-  private unlink(entry: AllocatedEntry): void {
-    this.byAllocationId.delete(entry.slot.allocationId);
-    this.byRequestId.delete(entry.requestId);
-    const tm = entry.slot.location.resourceId;
-    const set = this.byTaskManager.get(tm);
-    if (set !== undefined) {
-      set.delete(entry);
-      if (set.size === 0) this.byTaskManager.delete(tm);
-    }
+  private unlink(slot: AllocatedSlot): void {
+    this.byRequestId.delete(slot);
+    slot.holder = undefined;
+    const tm = slot.home as TaskManagerSlots;
+    const prev = slot.tmPrev;
+    const next = slot.tmNext;
+    if (prev === undefined) tm.usedHead = next;
+    else prev.tmNext = next;
+    if (next === undefined) tm.usedTail = prev;
+    else next.tmPrev = prev;
+    slot.tmPrev = undefined;
+    slot.tmNext = undefined;
+    tm.usedCount--;
+    if (this.ownsDirectory) this.directory.forget(slot);
   }
 }

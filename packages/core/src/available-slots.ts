@@ -1,30 +1,9 @@
 import type { AllocatedSlot } from "./allocated-slot.js";
 import { IllegalStateError } from "./errors.js";
 import type { AllocationId, ResourceId } from "./ids.js";
-import { type BucketEntry, ProfileBuckets } from "./profile-buckets.js";
+import { ProfileBuckets } from "./profile-buckets.js";
 import type { ResourceProfile } from "./resource-profile.js";
-
-/** One free slot in the index, with the links of its host chain and its profile bucket. */
-class AvailableEntry implements BucketEntry<AvailableEntry> {
-  hostPrev: AvailableEntry | undefined = undefined;
-  hostNext: AvailableEntry | undefined = undefined;
-  bucketPrev: AvailableEntry | undefined = undefined;
-  bucketNext: AvailableEntry | undefined = undefined;
-  constructor(
-    readonly slot: AllocatedSlot,
-    readonly since: number,
-    readonly seq: number,
-  ) {}
-  get profile(): ResourceProfile {
-    return this.slot.profile;
-  }
-}
-
-class HostChain {
-  head: AvailableEntry | undefined = undefined;
-  tail: AvailableEntry | undefined = undefined;
-  size = 0;
-}
+import { SlotDirectory, type TaskManagerSlots } from "./slot-directory.js";
 
 /**
  * Read-only view of the free slots, given to {@link SlotSelectionStrategy} plugins. Every lookup
@@ -61,8 +40,14 @@ export interface AvailableSlotsView {
 /**
  * The pool's free slots, indexed by allocation id, by TaskManager, by host and by profile bucket
  * (Flink's `AvailableSlots`, plus the profile buckets so profile matching never scans slots that
- * cannot match). All views always hold the same slots; empty per-TaskManager and per-host entries
- * are dropped.
+ * cannot match). All views always hold the same slots.
+ *
+ * The index is intrusive: the per-TaskManager and per-profile FIFO chains are linked through the
+ * slots, and the TaskManager and host records live in a {@link SlotDirectory} that keeps them for
+ * as long as it knows a slot there (so adding and removing a slot allocates nothing and, given the
+ * slot, hashes nothing). A host's free slots are its TaskManagers' free slots. A record whose
+ * TaskManager has no free slot left is simply empty; {@link AvailableSlots.taskManagers} lists only
+ * TaskManagers with a free slot. A slot can be free in one index at a time.
  *
  * @example
  * ```ts
@@ -73,15 +58,33 @@ export interface AvailableSlotsView {
  * ```
  */
 export class AvailableSlots implements AvailableSlotsView {
-  private readonly byId = new Map<AllocationId, AvailableEntry>();
-  private readonly byTaskManager = new Map<ResourceId, Set<AvailableEntry>>();
-  private readonly byHost = new Map<string, HostChain>();
-  private readonly buckets = new ProfileBuckets<AvailableEntry>("offered");
+  private readonly directory: SlotDirectory;
+  /** True when this index made its directory: it then forgets the slots it removes. */
+  private readonly ownsDirectory: boolean;
+  private readonly buckets = new ProfileBuckets<AllocatedSlot>("offered");
+  /** TaskManagers with a free slot, in the order they got one (linked through their records). */
+  private withFreeHead: TaskManagerSlots | undefined = undefined;
+  private withFreeTail: TaskManagerSlots | undefined = undefined;
+  private count = 0;
   private seq = 0;
+  /**
+   * Free-since times are kept relative to this (the first time seen), so a wall-clock time such as
+   * `Date.now()` becomes a small integer stored in the slot instead of a heap number per slot.
+   */
+  private epoch: number | undefined = undefined;
+
+  /**
+   * @param directory - @internal share the slot directory with an {@link AllocatedSlots} (the
+   *   pool does); its owner then forgets slots that leave. Default: a directory of its own.
+   */
+  constructor(directory?: SlotDirectory) {
+    this.ownsDirectory = directory === undefined;
+    this.directory = directory ?? new SlotDirectory();
+  }
 
   /** Number of free slots. */
   get size(): number {
-    return this.byId.size;
+    return this.count;
   }
 
   /**
@@ -94,26 +97,23 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   add(slot: AllocatedSlot, now: number): void {
-    if (this.byId.has(slot.allocationId)) {
+    const known = slot.home === undefined ? this.directory.get(slot.allocationId) : slot;
+    if (known !== undefined && known.seq > 0) {
       throw new IllegalStateError(`slot ${slot.allocationId} is already available`);
     }
-    const entry = new AvailableEntry(slot, now, ++this.seq);
-    this.byId.set(slot.allocationId, entry);
-    const tmId = slot.location.resourceId;
-    const onTm = this.byTaskManager.get(tmId);
-    if (onTm === undefined) this.byTaskManager.set(tmId, new Set([entry]));
-    else onTm.add(entry);
-    let chain = this.byHost.get(slot.location.host);
-    if (chain === undefined) {
-      chain = new HostChain();
-      this.byHost.set(slot.location.host, chain);
-    }
-    entry.hostPrev = chain.tail;
-    if (chain.tail === undefined) chain.head = entry;
-    else chain.tail.hostNext = entry;
-    chain.tail = entry;
-    chain.size++;
-    this.buckets.add(entry);
+    this.directory.enter(slot);
+    const tm = slot.home as TaskManagerSlots;
+    slot.seq = ++this.seq;
+    slot.freeSince = this.relative(now);
+    // its TaskManager's chain
+    slot.tmPrev = tm.freeTail;
+    slot.tmNext = undefined;
+    if (tm.freeTail === undefined) tm.freeHead = slot;
+    else tm.freeTail.tmNext = slot;
+    tm.freeTail = slot;
+    if (tm.freeCount++ === 0) this.linkTaskManager(tm);
+    this.buckets.add(slot);
+    this.count++;
   }
 
   /**
@@ -125,7 +125,7 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   contains(id: AllocationId): boolean {
-    return this.byId.has(id);
+    return this.get(id) !== undefined;
   }
 
   /**
@@ -137,7 +137,8 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   get(id: AllocationId): AllocatedSlot | undefined {
-    return this.byId.get(id)?.slot;
+    const slot = this.directory.get(id);
+    return slot !== undefined && slot.seq > 0 ? slot : undefined;
   }
 
   /**
@@ -149,7 +150,8 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   since(id: AllocationId): number | undefined {
-    return this.byId.get(id)?.since;
+    const slot = this.get(id);
+    return slot === undefined ? undefined : slot.freeSince + (this.epoch ?? 0);
   }
 
   /**
@@ -162,10 +164,20 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   tryRemove(id: AllocationId): AllocatedSlot | undefined {
-    const entry = this.byId.get(id);
-    if (entry === undefined) return undefined;
-    this.unlink(entry);
-    return entry.slot;
+    const slot = this.get(id);
+    if (slot === undefined) return undefined;
+    this.unlink(slot);
+    return slot;
+  }
+
+  /**
+   * @internal Removes `slot` itself (no lookup by id), if it is free here.
+   * @returns whether it was.
+   */
+  take(slot: AllocatedSlot): boolean {
+    if (slot.seq <= 0 || slot.home?.directory !== this.directory) return false;
+    this.unlink(slot);
+    return true;
   }
 
   /**
@@ -177,12 +189,12 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   removeAllForTaskManager(id: ResourceId): AllocatedSlot[] {
-    const onTm = this.byTaskManager.get(id);
-    if (onTm === undefined) return [];
+    const tm = this.directory.taskManager(id);
     const removed: AllocatedSlot[] = [];
-    for (const entry of [...onTm]) {
-      this.unlink(entry);
-      removed.push(entry.slot);
+    if (tm === undefined) return removed;
+    for (let slot = tm.freeHead; slot !== undefined; slot = tm.freeHead) {
+      this.unlink(slot);
+      removed.push(slot);
     }
     return removed;
   }
@@ -196,44 +208,66 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   containsTaskManager(id: ResourceId): boolean {
-    return this.byTaskManager.has(id);
+    return (this.directory.taskManager(id)?.freeCount ?? 0) > 0;
   }
 
   /** {@inheritDoc AvailableSlotsView.findOnTaskManager} */
   findOnTaskManager(id: ResourceId, profile: ResourceProfile): AllocatedSlot | undefined {
-    const onTm = this.byTaskManager.get(id);
-    if (onTm === undefined) return undefined;
-    for (const entry of onTm) if (entry.slot.profile.isMatching(profile)) return entry.slot;
+    const tm = this.directory.taskManager(id);
+    if (tm === undefined) return undefined;
+    for (let slot = tm.freeHead; slot !== undefined; slot = slot.tmNext) {
+      if (slot.profile.isMatching(profile)) return slot;
+    }
     return undefined;
   }
 
   /** {@inheritDoc AvailableSlotsView.findOnHost} */
   findOnHost(host: string, profile: ResourceProfile): AllocatedSlot | undefined {
-    const chain = this.byHost.get(host);
-    if (chain === undefined) return undefined;
-    for (let e = chain.head; e !== undefined; e = e.hostNext) if (e.slot.profile.isMatching(profile)) return e.slot;
-    return undefined;
+    const record = this.directory.host(host);
+    if (record === undefined) return undefined;
+    // The oldest of each TaskManager's oldest match is the host's oldest match.
+    let best: AllocatedSlot | undefined;
+    for (let tm = record.firstMember; tm !== undefined; tm = tm.nextOnHost) {
+      best = this.oldestOnHost(tm, host, profile, best);
+    }
+    if (record.guests !== undefined) for (const tm of record.guests) best = this.oldestOnHost(tm, host, profile, best);
+    return best;
+  }
+
+  /** The older of `best` and `tm`'s oldest free slot on `host` that matches `profile`. */
+  private oldestOnHost(
+    tm: TaskManagerSlots,
+    host: string,
+    profile: ResourceProfile,
+    best: AllocatedSlot | undefined,
+  ): AllocatedSlot | undefined {
+    const mixed = tm.otherHosts !== undefined; // its slots report several hosts
+    for (let slot = tm.freeHead; slot !== undefined; slot = slot.tmNext) {
+      if ((mixed && slot.location.host !== host) || !slot.profile.isMatching(profile)) continue;
+      return best === undefined || slot.seq < best.seq ? slot : best;
+    }
+    return best;
   }
 
   /** {@inheritDoc AvailableSlotsView.findAny} */
   findAny(profile: ResourceProfile): AllocatedSlot | undefined {
-    return this.buckets.oldestMatching(profile)?.slot;
+    return this.buckets.oldestMatching(profile);
   }
 
   /** {@inheritDoc AvailableSlotsView.slotsOnTaskManager} */
   *slotsOnTaskManager(id: ResourceId): IterableIterator<AllocatedSlot> {
-    const onTm = this.byTaskManager.get(id);
-    if (onTm !== undefined) for (const e of onTm) yield e.slot;
+    const tm = this.directory.taskManager(id);
+    if (tm !== undefined) for (let slot = tm.freeHead; slot !== undefined; slot = slot.tmNext) yield slot;
   }
 
   /** {@inheritDoc AvailableSlotsView.countOnTaskManager} */
   countOnTaskManager(id: ResourceId): number {
-    return this.byTaskManager.get(id)?.size ?? 0;
+    return this.directory.taskManager(id)?.freeCount ?? 0;
   }
 
   /** {@inheritDoc AvailableSlotsView.matching} */
-  *matching(profile: ResourceProfile): IterableIterator<AllocatedSlot> {
-    for (const e of this.buckets.matching(profile)) yield e.slot;
+  matching(profile: ResourceProfile): IterableIterator<AllocatedSlot> {
+    return this.buckets.matching(profile);
   }
 
   /** {@inheritDoc AvailableSlotsView.countMatching} */
@@ -249,8 +283,8 @@ export class AvailableSlots implements AvailableSlotsView {
   }
 
   /** {@inheritDoc AvailableSlotsView.taskManagers} */
-  taskManagers(): IterableIterator<ResourceId> {
-    return this.byTaskManager.keys();
+  *taskManagers(): IterableIterator<ResourceId> {
+    for (let tm = this.withFreeHead; tm !== undefined; tm = tm.nextWithFree) yield tm.resourceId;
   }
 
   /**
@@ -262,7 +296,8 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   oldest(): { readonly slot: AllocatedSlot; readonly since: number } | undefined {
-    return this.buckets.oldest();
+    const slot = this.buckets.oldest();
+    return slot === undefined ? undefined : { slot, since: slot.freeSince + (this.epoch ?? 0) };
   }
 
   /**
@@ -273,8 +308,8 @@ export class AvailableSlots implements AvailableSlotsView {
    * for (const slot of free.values()) console.log(String(slot));
    * ```
    */
-  *values(): IterableIterator<AllocatedSlot> {
-    for (const e of this.byId.values()) yield e.slot;
+  values(): IterableIterator<AllocatedSlot> {
+    return this.buckets.inOrder().values();
   }
 
   /**
@@ -286,14 +321,14 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   clear(): void {
-    this.byId.clear();
-    this.byTaskManager.clear();
-    this.byHost.clear();
+    for (const slot of this.buckets.inOrder()) this.unlink(slot);
     this.buckets.clear();
   }
 
   /**
-   * Checks that every view holds exactly the same slots (invariant 2). Cost: O(size).
+   * Checks that every view holds exactly the same slots (invariant 2), and the slot directory
+   * the views are built on (every known slot is free or allocated, filed under its TaskManager and
+   * host records; no record without a known slot is kept). Cost: O(known slots).
    *
    * @returns one sentence per inconsistency; empty when consistent.
    * @example
@@ -302,68 +337,109 @@ export class AvailableSlots implements AvailableSlotsView {
    * ```
    */
   checkConsistency(): string[] {
-    const problems: string[] = [];
-    let viaTm = 0;
-    for (const [tm, set] of this.byTaskManager) {
-      if (set.size === 0) problems.push(`available: empty per-TaskManager set kept for ${tm}`);
-      for (const e of set) {
-        viaTm++;
-        if (this.byId.get(e.slot.allocationId) !== e) problems.push(`available: ${e.slot} in TM view but not by id`);
-        if (e.slot.location.resourceId !== tm) problems.push(`available: ${e.slot} filed under TM ${tm}`);
-      }
+    const problems: string[] = this.directory.checkConsistency("available");
+    let byId = 0;
+    for (const slot of this.directory.slots()) {
+      if (slot.seq <= 0) continue;
+      byId++;
+      if (slot.isUsed) problems.push(`available: ${slot} has a payload (invariant 6)`);
     }
-    let viaHost = 0;
-    for (const [host, chain] of this.byHost) {
+    const isFreeHere = (slot: AllocatedSlot): boolean => slot.seq > 0 && this.directory.get(slot.allocationId) === slot;
+    let viaTm = 0;
+    let withFree = 0;
+    for (const tm of this.directory.taskManagers()) {
       let n = 0;
-      for (let e = chain.head; e !== undefined; e = e.hostNext) {
+      for (let slot = tm.freeHead; slot !== undefined; slot = slot.tmNext) {
         n++;
-        if (this.byId.get(e.slot.allocationId) !== e) problems.push(`available: ${e.slot} in host view but not by id`);
-        if (e.slot.location.host !== host) problems.push(`available: ${e.slot} filed under host ${host}`);
+        if (!isFreeHere(slot)) problems.push(`available: ${slot} in TM view but not by id`);
+        if (slot.location.resourceId !== tm.resourceId)
+          problems.push(`available: ${slot} filed under TM ${tm.resourceId}`);
       }
-      if (n !== chain.size) problems.push(`available: host ${host} chain has ${n} slots, counts ${chain.size}`);
-      if (n === 0) problems.push(`available: empty per-host chain kept for ${host}`);
-      viaHost += n;
+      if (n !== tm.freeCount)
+        problems.push(`available: TM ${tm.resourceId} chain has ${n} slots, counts ${tm.freeCount}`);
+      if (n > 0) withFree++;
+      viaTm += n;
+    }
+    let listed = 0;
+    for (let tm = this.withFreeHead; tm !== undefined; tm = tm.nextWithFree) {
+      listed++;
+      if (tm.freeCount === 0) problems.push(`available: TM ${tm.resourceId} listed with free slots but has none`);
+      if (this.directory.taskManager(tm.resourceId) !== tm)
+        problems.push(`available: TM ${tm.resourceId} listed but unknown`);
+    }
+    if (listed !== withFree)
+      problems.push(`available: ${listed} TaskManagers listed with free slots, ${withFree} have some`);
+    let viaHost = 0;
+    for (const host of this.directory.hosts()) {
+      for (const tm of host.members()) {
+        for (let slot = tm.freeHead; slot !== undefined; slot = slot.tmNext)
+          if (slot.location.host === host.host) viaHost++;
+      }
     }
     let viaBucket = 0;
     for (const bucket of this.buckets.nonEmptyBuckets()) {
-      for (let e = bucket.head; e !== undefined; e = e.bucketNext) {
+      if (bucket.head?.seq !== bucket.headSeq) problems.push(`available: bucket ${bucket.profile} caches a stale head`);
+      let prevSeq = 0;
+      for (let slot = bucket.head; slot !== undefined; slot = slot.bucketNext) {
         viaBucket++;
-        if (this.byId.get(e.slot.allocationId) !== e) problems.push(`available: ${e.slot} in bucket but not by id`);
-        if (e.slot.profile.key !== bucket.profile.key) problems.push(`available: ${e.slot} in wrong profile bucket`);
+        if (!isFreeHere(slot)) problems.push(`available: ${slot} in bucket but not by id`);
+        if (slot.profile.key !== bucket.profile.key) problems.push(`available: ${slot} in wrong profile bucket`);
+        if (slot.seq <= prevSeq) problems.push(`available: bucket ${bucket.profile} is not in FIFO order`);
+        prevSeq = slot.seq;
       }
     }
-    const n = this.byId.size;
-    if (viaTm !== n || viaHost !== n || viaBucket !== n) {
+    if (viaTm !== byId || viaHost !== byId || viaBucket !== byId || this.count !== byId) {
       problems.push(
-        `available: views disagree (by id ${n}, by TM ${viaTm}, by host ${viaHost}, by profile ${viaBucket})`,
+        `available: views disagree (by id ${byId}, by TM ${viaTm}, by host ${viaHost}, by profile ${viaBucket}, counted ${this.count})`,
       );
-    }
-    for (const [id, e] of this.byId) {
-      if (e.slot.allocationId !== id) problems.push(`available: ${e.slot} filed under id ${id}`);
-      if (e.slot.isUsed) problems.push(`available: ${e.slot} has a payload (invariant 6)`);
     }
     return problems;
   }
 
-  private unlink(entry: AvailableEntry): void {
-    const slot = entry.slot;
-    this.byId.delete(slot.allocationId);
-    const tmId = slot.location.resourceId;
-    const onTm = this.byTaskManager.get(tmId);
-    if (onTm !== undefined) {
-      onTm.delete(entry);
-      if (onTm.size === 0) this.byTaskManager.delete(tmId);
-    }
-    const chain = this.byHost.get(slot.location.host);
-    if (chain !== undefined) {
-      if (entry.hostPrev === undefined) chain.head = entry.hostNext;
-      else entry.hostPrev.hostNext = entry.hostNext;
-      if (entry.hostNext === undefined) chain.tail = entry.hostPrev;
-      else entry.hostNext.hostPrev = entry.hostPrev;
-      entry.hostPrev = undefined;
-      entry.hostNext = undefined;
-      if (--chain.size === 0) this.byHost.delete(slot.location.host);
-    }
-    this.buckets.remove(entry);
+  private unlink(slot: AllocatedSlot): void {
+    const tm = slot.home as TaskManagerSlots;
+    const tmPrev = slot.tmPrev;
+    const tmNext = slot.tmNext;
+    if (tmPrev === undefined) tm.freeHead = tmNext;
+    else tmPrev.tmNext = tmNext;
+    if (tmNext === undefined) tm.freeTail = tmPrev;
+    else tmNext.tmPrev = tmPrev;
+    slot.tmPrev = undefined;
+    slot.tmNext = undefined;
+    if (--tm.freeCount === 0) this.unlinkTaskManager(tm);
+    this.buckets.remove(slot);
+    slot.seq = 0;
+    this.count--;
+    if (this.ownsDirectory) this.directory.forget(slot);
+  }
+
+  /** `now` relative to the epoch, exactly (else the epoch becomes 0 and the stored times are rewritten). */
+  private relative(now: number): number {
+    const epoch = this.epoch ?? now;
+    this.epoch = epoch;
+    const relative = now - epoch;
+    if (relative + epoch === now) return relative;
+    for (const slot of this.buckets.inOrder()) slot.freeSince += epoch;
+    this.epoch = 0;
+    return now;
+  }
+
+  private linkTaskManager(tm: TaskManagerSlots): void {
+    tm.prevWithFree = this.withFreeTail;
+    tm.nextWithFree = undefined;
+    if (this.withFreeTail === undefined) this.withFreeHead = tm;
+    else this.withFreeTail.nextWithFree = tm;
+    this.withFreeTail = tm;
+  }
+
+  private unlinkTaskManager(tm: TaskManagerSlots): void {
+    const prev = tm.prevWithFree;
+    const next = tm.nextWithFree;
+    if (prev === undefined) this.withFreeHead = next;
+    else prev.nextWithFree = next;
+    if (next === undefined) this.withFreeTail = prev;
+    else next.prevWithFree = prev;
+    tm.prevWithFree = undefined;
+    tm.nextWithFree = undefined;
   }
 }

@@ -11,6 +11,17 @@ export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly o
 type Listener<T> = (outcome: Outcome<T>) => void;
 
 /**
+ * Stands in the listener list where {@link Completable.promise} was first asked for: the promise is
+ * settled at that point, so its reactions are queued in the same order as if a listener did it,
+ * without a listener closure per promise.
+ */
+const SETTLE_PROMISE: Listener<unknown> = () => {};
+
+const PENDING = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+
+/**
  * A result that completes at most once, and runs its listeners **synchronously, in registration
  * order, inside the call that completes it**. The pool's correctness depends on this ordering
  * (e.g. a shared root is registered as resolved before its children's results complete), which
@@ -29,9 +40,15 @@ type Listener<T> = (outcome: Outcome<T>) => void;
  * ```
  */
 export class Completable<T> {
-  private outcome: Outcome<T> | undefined;
-  private listeners: Listener<T>[] | Listener<T> | undefined;
-  private promiseCache: Promise<T> | undefined;
+  private state: typeof PENDING | typeof FULFILLED | typeof REJECTED = PENDING;
+  /** The value (fulfilled) or the error (rejected). */
+  private settledWith: unknown = undefined;
+  /** The {@link Outcome} object, made when first needed (by `result` or a listener). */
+  private outcome: Outcome<T> | undefined = undefined;
+  private listeners: Listener<T>[] | Listener<T> | undefined = undefined;
+  private promiseCache: Promise<T> | undefined = undefined;
+  private resolvePromise: ((value: T) => void) | undefined = undefined;
+  private rejectPromise: ((error: Error) => void) | undefined = undefined;
 
   /**
    * An already fulfilled Completable.
@@ -43,7 +60,8 @@ export class Completable<T> {
    */
   static resolved<T>(value: T): Completable<T> {
     const c = new Completable<T>();
-    c.outcome = { ok: true, value };
+    c.state = FULFILLED;
+    c.settledWith = value;
     return c;
   }
 
@@ -57,18 +75,19 @@ export class Completable<T> {
    */
   static rejected<T>(error: Error): Completable<T> {
     const c = new Completable<T>();
-    c.outcome = { ok: false, error };
+    c.state = REJECTED;
+    c.settledWith = error;
     return c;
   }
 
   /** True once completed either way. */
   get isDone(): boolean {
-    return this.outcome !== undefined;
+    return this.state !== PENDING;
   }
 
   /** The outcome, or `undefined` while pending. */
   get result(): Outcome<T> | undefined {
-    return this.outcome;
+    return this.state === PENDING ? undefined : this.outcomeNow();
   }
 
   /**
@@ -80,8 +99,10 @@ export class Completable<T> {
    * ```
    */
   complete(value: T): boolean {
-    if (this.outcome !== undefined) return false;
-    this.settle({ ok: true, value });
+    if (this.state !== PENDING) return false;
+    this.state = FULFILLED;
+    this.settledWith = value;
+    this.settle();
     return true;
   }
 
@@ -94,8 +115,10 @@ export class Completable<T> {
    * ```
    */
   fail(error: Error): boolean {
-    if (this.outcome !== undefined) return false;
-    this.settle({ ok: false, error });
+    if (this.state !== PENDING) return false;
+    this.state = REJECTED;
+    this.settledWith = error;
+    this.settle();
     return true;
   }
 
@@ -110,8 +133,8 @@ export class Completable<T> {
    * ```
    */
   onSettled(listener: (outcome: Outcome<T>) => void): void {
-    if (this.outcome !== undefined) {
-      runListener(listener, this.outcome);
+    if (this.state !== PENDING) {
+      runListener(listener, this.outcomeNow());
       return;
     }
     if (this.listeners === undefined) this.listeners = listener;
@@ -128,21 +151,77 @@ export class Completable<T> {
    * ```
    */
   get promise(): Promise<T> {
-    if (this.promiseCache === undefined) {
-      this.promiseCache = new Promise<T>((resolve, reject) => {
-        this.onSettled((o) => (o.ok ? resolve(o.value) : reject(o.error)));
-      });
+    let promise = this.promiseCache;
+    if (promise === undefined) {
+      if (this.state === PENDING) {
+        promise = new Promise<T>((resolve, reject) => {
+          this.resolvePromise = resolve;
+          this.rejectPromise = reject;
+        });
+        this.onSettled(SETTLE_PROMISE);
+      } else {
+        // Already settled: no resolving functions to build.
+        promise = this.state === FULFILLED ? Promise.resolve(this.settledWith as T) : Promise.reject(this.settledWith);
+      }
+      this.promiseCache = promise;
     }
-    return this.promiseCache;
+    return promise;
   }
 
-  private settle(outcome: Outcome<T>): void {
-    this.outcome = outcome;
+  /**
+   * Called once, synchronously, when this Completable completes, before any listener runs: lets a
+   * subclass react to its own completion without allocating a listener. The default does nothing.
+   * Like a listener, an exception thrown here is reported and stops nothing.
+   *
+   * @param value - the value when fulfilled (else undefined).
+   * @param error - the error when rejected (else undefined).
+   * @example
+   * ```ts
+   * class Logged<T> extends Completable<T> {
+   *   protected override whenSettled(value: T | undefined, error: Error | undefined): void {
+   *     console.log(error === undefined ? "fulfilled" : "rejected");
+   *   }
+   * }
+   * ```
+   */
+  protected whenSettled(_value: T | undefined, _error: Error | undefined): void {}
+
+  private outcomeNow(): Outcome<T> {
+    if (this.outcome === undefined) {
+      this.outcome =
+        this.state === FULFILLED
+          ? { ok: true, value: this.settledWith as T }
+          : { ok: false, error: this.settledWith as Error };
+    }
+    return this.outcome;
+  }
+
+  private settle(): void {
+    const fulfilled = this.state === FULFILLED;
+    try {
+      if (fulfilled) this.whenSettled(this.settledWith as T, undefined);
+      else this.whenSettled(undefined, this.settledWith as Error);
+    } catch (error) {
+      reportListenerError(error);
+    }
     const listeners = this.listeners;
     this.listeners = undefined;
     if (listeners === undefined) return;
-    if (typeof listeners === "function") runListener(listeners, outcome);
-    else for (const l of listeners) runListener(l, outcome);
+    if (typeof listeners === "function") this.run(listeners);
+    else for (const l of listeners) this.run(l);
+  }
+
+  private run(listener: Listener<T>): void {
+    if (listener !== SETTLE_PROMISE) {
+      runListener(listener, this.outcomeNow());
+      return;
+    }
+    const resolve = this.resolvePromise as (value: T) => void;
+    const reject = this.rejectPromise as (error: Error) => void;
+    this.resolvePromise = undefined;
+    this.rejectPromise = undefined;
+    if (this.state === FULFILLED) resolve(this.settledWith as T);
+    else reject(this.settledWith as Error);
   }
 }
 
@@ -150,8 +229,22 @@ function runListener<T>(listener: Listener<T>, outcome: Outcome<T>): void {
   try {
     listener(outcome);
   } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
+    reportListenerError(error);
   }
+}
+
+/**
+ * Reports an exception thrown by a listener (or a settle hook) the way {@link Completable} does:
+ * rethrown in a microtask, so it surfaces as an uncaught error without stopping the other listeners.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * try { listener(outcome); } catch (error) { reportListenerError(error); }
+ * ```
+ */
+export function reportListenerError(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
 }

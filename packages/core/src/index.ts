@@ -49,13 +49,12 @@ export { ResourceProfile, type ResourceSpec } from "./resource-profile.js";
 export {
   DEFAULT_TIMEOUTS,
   type SlotAllocationRequest,
-  type SlotLease,
   SlotPool,
   type SlotPoolOptions,
   type SlotPoolState,
   type SlotPoolTimeouts,
-  type SlotRequestHandle,
 } from "./slot-pool.js";
+export type { SlotLease, SlotRequestHandle } from "./slot-request-handle.js";
 export {
   localityFirstStrategy,
   type SlotSelection,

@@ -21,6 +21,8 @@ export interface ResourceSpec {
 const EMPTY: Readonly<Record<string, number>> = Object.freeze(Object.create(null) as Record<string, number>);
 const INTERN_LIMIT = 4096;
 const interned = new Map<string, ResourceProfile>();
+/** The next {@link ResourceProfile.ordinal} to hand out (interned profiles only, so at most INTERN_LIMIT + 2). */
+let nextOrdinal = 0;
 
 /**
  * A multi-dimensional resource amount: what a slot offers or what a request needs.
@@ -44,9 +46,9 @@ const interned = new Map<string, ResourceProfile>();
  */
 export class ResourceProfile {
   /** The "unknown" profile: matches any slot when required; matches nothing real when offered. */
-  static readonly UNKNOWN: ResourceProfile = new ResourceProfile(-1, -1, EMPTY, "unknown");
+  static readonly UNKNOWN: ResourceProfile = new ResourceProfile(-1, -1, EMPTY, "unknown", nextOrdinal++);
   /** Nothing at all. */
-  static readonly ZERO: ResourceProfile = new ResourceProfile(0, 0, EMPTY, "0|0");
+  static readonly ZERO: ResourceProfile = new ResourceProfile(0, 0, EMPTY, "0|0", nextOrdinal++);
 
   /** CPU cores; −1 for UNKNOWN. */
   readonly cpu: number;
@@ -56,12 +58,25 @@ export class ResourceProfile {
   readonly extended: Readonly<Record<string, number>>;
   /** A canonical string: equal profiles have equal keys. Used to bucket slots and requests. */
   readonly key: string;
+  /**
+   * @internal A small number unique to this interned profile (its key has no other object), so
+   * indexes can keep per-profile data in arrays; −1 for profiles created after the intern table
+   * filled up (indexes then fall back to the key).
+   */
+  readonly ordinal: number;
 
-  private constructor(cpu: number, memoryMb: number, extended: Readonly<Record<string, number>>, key: string) {
+  private constructor(
+    cpu: number,
+    memoryMb: number,
+    extended: Readonly<Record<string, number>>,
+    key: string,
+    ordinal: number,
+  ) {
     this.cpu = cpu;
     this.memoryMb = memoryMb;
     this.extended = extended;
     this.key = key;
+    this.ordinal = ordinal;
   }
 
   /**
@@ -103,8 +118,9 @@ export class ResourceProfile {
     const key = `${cpu}|${memoryMb}${extKey}`;
     const known = interned.get(key);
     if (known !== undefined) return known;
-    const profile = new ResourceProfile(cpu, memoryMb, extended, key);
-    if (interned.size < INTERN_LIMIT) interned.set(key, profile);
+    if (interned.size >= INTERN_LIMIT) return new ResourceProfile(cpu, memoryMb, extended, key, -1);
+    const profile = new ResourceProfile(cpu, memoryMb, extended, key, nextOrdinal++);
+    interned.set(key, profile);
     return profile;
   }
 

@@ -1,8 +1,8 @@
 import { asyncScheduler, type Observable, type SchedulerLike, Subject, type Subscription } from "rxjs";
-import { AllocatedSlot, type SlotPayload } from "./allocated-slot.js";
+import { AllocatedSlot } from "./allocated-slot.js";
 import { AllocatedSlots } from "./allocated-slots.js";
 import { AvailableSlots } from "./available-slots.js";
-import { Completable } from "./completable.js";
+import { Completable, reportListenerError } from "./completable.js";
 import {
   IllegalStateError,
   InvalidArgumentError,
@@ -22,11 +22,13 @@ import {
   sequentialIds,
 } from "./ids.js";
 import { Locality } from "./locality.js";
-import { PendingRequest, PendingRequests } from "./pending-requests.js";
+import { PendingRequest, type PendingRequestObserver, PendingRequests } from "./pending-requests.js";
 import type { NewSlotRequestOptions, PhysicalSlotProvider } from "./physical-slot-provider.js";
 import type { OfferRejectionReason, SlotPoolEvent } from "./pool-events.js";
 import type { ResourceManagerGateway, SlotOffer, TaskExecutorGateway } from "./resource-manager-gateway.js";
 import { ResourceProfile, type ResourceSpec } from "./resource-profile.js";
+import { SlotDirectory } from "./slot-directory.js";
+import { type HandleOwner, PoolSlotHandle, type SlotRequestHandle } from "./slot-request-handle.js";
 import { localityFirstStrategy, type SlotSelection, type SlotSelectionStrategy } from "./slot-selection-strategy.js";
 import type { TaskManagerLocation } from "./task-manager-location.js";
 
@@ -107,41 +109,6 @@ export interface SlotAllocationRequest {
 }
 
 /**
- * A physical slot handed to a request, with how local the choice was (`UNKNOWN` if it was queued).
- *
- * @example
- * ```ts
- * const { slot, locality } = await handle.result.promise;
- * ```
- */
-export interface SlotLease {
-  readonly requestId: SlotRequestId;
-  readonly slot: AllocatedSlot;
-  readonly locality: Locality;
-}
-
-/**
- * What {@link SlotPool.allocateSlot} returns.
- *
- * @example
- * ```ts
- * const h = pool.allocateSlot({});
- * h.released.onSettled((o) => o.ok && console.log("slot gone:", o.value.message));
- * h.release(); // give it back (or withdraw the request)
- * ```
- */
-export interface SlotRequestHandle {
-  /** The request's id. */
-  readonly requestId: SlotRequestId;
-  /** Completes with the lease, or fails (`NO_RESOURCE_AVAILABLE`, `TIMEOUT`, `SLOT_RELEASED`…). */
-  readonly result: Completable<SlotLease>;
-  /** Completes with the cause once the slot is released or taken away (TaskManager lost, allocation failed…). */
-  readonly released: Completable<Error>;
-  /** Gives the slot back, or withdraws the request if it is still waiting. Idempotent. */
-  release(cause?: Error): void;
-}
-
-/**
  * A read-only look inside the pool, for invariant checks, explanations and tests.
  *
  * @example
@@ -155,17 +122,20 @@ export interface SlotPoolState {
   readonly jobMasterId: JobMasterId | undefined;
   readonly resourceManagerConnected: boolean;
   readonly registeredTaskManagers: ReadonlySet<ResourceId>;
-  readonly available: Omit<AvailableSlots, "add" | "tryRemove" | "removeAllForTaskManager" | "clear">;
+  readonly available: Omit<AvailableSlots, "add" | "tryRemove" | "take" | "removeAllForTaskManager" | "clear">;
   readonly allocated: Omit<
     AllocatedSlots,
-    "add" | "remove" | "removeByRequestId" | "removeSlotsForTaskManager" | "clear"
+    "add" | "addFresh" | "take" | "remove" | "removeByRequestId" | "removeSlotsForTaskManager" | "clear"
   >;
   /** Requests sent to the resource manager. */
-  readonly pending: Omit<PendingRequests, "add" | "remove" | "removeByAllocationId" | "pollMatching" | "clear">;
+  readonly pending: Omit<
+    PendingRequests,
+    "add" | "addFresh" | "take" | "remove" | "removeByAllocationId" | "pollMatching" | "clear"
+  >;
   /** Requests stashed while no resource manager is connected. */
   readonly waitingForResourceManager: Omit<
     PendingRequests,
-    "add" | "remove" | "removeByAllocationId" | "pollMatching" | "clear"
+    "add" | "addFresh" | "take" | "remove" | "removeByAllocationId" | "pollMatching" | "clear"
   >;
   readonly slotSelectionStrategy: SlotSelectionStrategy;
   readonly timeouts: SlotPoolTimeouts;
@@ -209,8 +179,10 @@ export class SlotPool implements PhysicalSlotProvider {
   readonly slotSelectionStrategy: SlotSelectionStrategy;
 
   private readonly ids: IdGenerator;
-  private readonly available = new AvailableSlots();
-  private readonly allocated = new AllocatedSlots();
+  /** Every slot the pool knows (free or allocated), shared by the two slot indexes. */
+  private readonly directory = new SlotDirectory();
+  private readonly available = new AvailableSlots(this.directory);
+  private readonly allocated = new AllocatedSlots(this.directory);
   private readonly pending = new PendingRequests();
   private readonly waiting = new PendingRequests();
   private readonly registered = new Set<ResourceId>();
@@ -218,6 +190,21 @@ export class SlotPool implements PhysicalSlotProvider {
   private token: JobMasterId | undefined;
   private resourceManager: ResourceManagerGateway | undefined;
   private idleTimer: Subscription | undefined;
+  /**
+   * Set once a caller brings its own request id (to `allocateSlot`, `allocateAvailableSlot` or
+   * `requestNewAllocatedSlot`). Until then every id in use came from the generator, which never
+   * repeats one, so fresh ids need no "in use" check.
+   */
+  private callerChoseIds = false;
+  /** Told first when one of the pool's requests completes. */
+  private readonly requestObserver: PendingRequestObserver = {
+    requestSettled: (request) => this.requestSettled(request),
+  };
+  /** What the handles of `allocateSlot` call back into. */
+  private readonly handleOwner: HandleOwner = {
+    releaseFor: (handle, cause) => this.releaseFor(handle, cause),
+    releaseSlot: (requestId, cause) => this.releaseSlot(requestId, cause),
+  };
 
   /**
    * Typed stream of everything the pool decides. Hot; completes never.
@@ -298,6 +285,7 @@ export class SlotPool implements PhysicalSlotProvider {
     this.available.clear();
     const slots = [...this.allocated.entries()].map(([, slot]) => slot);
     this.allocated.clear();
+    this.directory.clear();
     const sent = this.pending.clear();
     const cause = new PoolSuspendedError("The slot pool was suspended (leadership lost).");
     for (const request of sent) this.failRequest(request, cause);
@@ -357,6 +345,8 @@ export class SlotPool implements PhysicalSlotProvider {
       throw new InvalidArgumentError("resourceId", "a non-empty string", id);
     if (this.registered.has(id)) return false;
     this.registered.add(id);
+    const record = this.directory.taskManager(id);
+    if (record !== undefined) record.retired = false;
     this.emit(() => ({ type: "taskManagerRegistered", atMs: this.now(), resourceId: id }));
     return true;
   }
@@ -375,8 +365,12 @@ export class SlotPool implements PhysicalSlotProvider {
   releaseTaskManager(id: ResourceId, cause?: Error): boolean {
     if (!this.registered.delete(id)) return false;
     const reason = cause ?? new TaskManagerLostError(`TaskManager ${id} was released.`);
-    this.available.removeAllForTaskManager(id);
+    for (const slot of this.available.removeAllForTaskManager(id)) this.directory.forget(slot);
     const slots = this.allocated.removeSlotsForTaskManager(id);
+    for (const slot of slots) this.directory.forget(slot);
+    // Left only if one of its slots is being handed back right now: that one must not return.
+    const record = this.directory.taskManager(id);
+    if (record !== undefined) record.retired = true;
     this.emit(() => ({ type: "taskManagerReleased", atMs: this.now(), resourceId: id, cause: reason }));
     for (const slot of slots) slot.releasePayload(reason);
     return true;
@@ -398,8 +392,9 @@ export class SlotPool implements PhysicalSlotProvider {
 
   /** {@inheritDoc PhysicalSlotProvider.nextSlotRequestId} */
   nextSlotRequestId(): SlotRequestId {
-    // Skips ids a caller already chose for a request of its own (they share one namespace).
     let id = this.ids.nextSlotRequestId();
+    // Skips ids a caller already chose for a request of its own (they share one namespace).
+    if (!this.callerChoseIds) return id;
     for (let i = 0; i < MAX_ID_RETRIES && this.isRequestIdInUse(id); i++) id = this.ids.nextSlotRequestId();
     return id;
   }
@@ -420,69 +415,39 @@ export class SlotPool implements PhysicalSlotProvider {
    * ```
    */
   allocateSlot(request: SlotAllocationRequest = {}): SlotRequestHandle {
-    const result = new Completable<SlotLease>();
-    const released = new Completable<Error>();
     let requestId: SlotRequestId;
     let profile: ResourceProfile;
     let preferences: readonly TaskManagerLocation[];
     let timeoutMs: number;
     try {
-      requestId = request.requestId ?? this.nextSlotRequestId();
+      const chosen = request.requestId;
+      if (chosen !== undefined) this.callerChoseIds = true;
+      requestId = chosen ?? this.nextSlotRequestId();
       profile = ResourceProfile.of(request.profile);
       preferences = checkPreferences(request.preferredLocations);
       timeoutMs =
         request.timeoutMs === undefined ? this.timeouts.slotRequestMs : checkDuration(request.timeoutMs, "timeoutMs");
-      if (this.isRequestIdInUse(requestId)) {
-        throw new InvalidArgumentError("requestId", "an id not in use by another request", requestId);
+      // A generated id is fresh by construction (nextSlotRequestId skips ids callers chose).
+      if (chosen !== undefined && this.isRequestIdInUse(chosen)) {
+        throw new InvalidArgumentError("requestId", "an id not in use by another request", chosen);
       }
     } catch (error) {
       // Like every failed request, the handle's `released` completes too (it never held a slot).
-      result.fail(error as Error);
-      released.complete(error as Error);
-      return { requestId: request.requestId ?? ("invalid" as SlotRequestId), result, released, release: () => {} };
+      return PoolSlotHandle.failed(request.requestId ?? ("invalid" as SlotRequestId), error as Error);
     }
-    const handle: SlotRequestHandle = {
-      requestId,
-      result,
-      released,
-      release: (cause = new SlotReleasedError(`Slot of request ${requestId} was released by its holder.`)) => {
-        // Once this request ended, its id may already belong to a newer request: never touch that one.
-        if (released.isDone) return;
-        this.releaseSlot(requestId, cause);
-      },
-    };
+    const handle = new PoolSlotHandle(this.handleOwner, requestId);
     if (!this.isStarted) {
-      const error = new PoolNotStartedError(`Cannot allocate a slot for ${requestId}: the slot pool is not started.`);
-      result.fail(error);
-      released.complete(error);
+      handle.fail(new PoolNotStartedError(`Cannot allocate a slot for ${requestId}: the slot pool is not started.`));
       return handle;
     }
-    const payload: SlotPayload = { release: (cause) => void released.complete(cause) };
-    const deliver = (slot: AllocatedSlot, locality: Locality): void => {
-      if (!slot.tryAssignPayload(payload)) {
-        const error = new IllegalStateError(`Could not assign payload to allocated slot ${slot}.`);
-        this.releaseSlot(requestId, error);
-        result.fail(error);
-        return;
-      }
-      result.complete({ requestId, slot, locality });
-    };
-    const selection = this.allocateAvailableSlot(requestId, profile, preferences);
+    const selection = this.takeAvailableSlot(requestId, profile, preferences, false);
     if (selection !== undefined) {
-      deliver(selection.slot, selection.locality);
+      handle.deliver(selection.slot, selection.locality);
     } else if (request.queued ?? true) {
-      const future = this.requestNewAllocatedSlot(requestId, profile, { timeoutMs });
-      future.onSettled((o) => (o.ok ? deliver(o.value, Locality.UNKNOWN) : result.fail(o.error)));
+      this.enqueueRequest(requestId, profile, timeoutMs, handle);
     } else {
-      result.fail(new NoResourceAvailableError(`Could not allocate a simple slot for ${requestId}.`));
+      handle.fail(new NoResourceAvailableError(`Could not allocate a simple slot for ${requestId}.`));
     }
-    // A failed request never had a slot: its `released` completes too, so holders can wait on one thing.
-    // If the holder failed `result` itself, the request it still has in the pool is withdrawn.
-    result.onSettled((o) => {
-      if (o.ok) return;
-      released.complete(o.error);
-      this.releaseSlot(requestId, o.error);
-    });
     return handle;
   }
 
@@ -492,26 +457,8 @@ export class SlotPool implements PhysicalSlotProvider {
     profile: ResourceProfile,
     preferences: readonly TaskManagerLocation[],
   ): SlotSelection | undefined {
-    if (!this.isStarted || this.available.size === 0) return undefined;
-    const selection = this.slotSelectionStrategy.select(this.available, profile, preferences);
-    if (selection === undefined) return undefined;
-    const slot = this.available.tryRemove(selection.slot.allocationId);
-    if (slot === undefined || !slot.profile.isMatching(profile)) {
-      if (slot !== undefined) this.available.add(slot, this.now());
-      throw new IllegalStateError(
-        `slot selection strategy "${this.slotSelectionStrategy.name}" returned ${selection.slot}, which is not a matching free slot`,
-      );
-    }
-    this.allocated.add(requestId, slot);
-    this.emit(() => ({
-      type: "slotAllocated",
-      atMs: this.now(),
-      requestId,
-      allocationId: slot.allocationId,
-      resourceId: slot.location.resourceId,
-      locality: selection.locality,
-    }));
-    return selection;
+    this.callerChoseIds = true;
+    return this.takeAvailableSlot(requestId, profile, preferences, true);
   }
 
   /** {@inheritDoc PhysicalSlotProvider.requestNewAllocatedSlot} */
@@ -520,6 +467,7 @@ export class SlotPool implements PhysicalSlotProvider {
     profile: ResourceProfile,
     options: NewSlotRequestOptions = {},
   ): Completable<AllocatedSlot> {
+    this.callerChoseIds = true;
     if (!this.isStarted) {
       return Completable.rejected(
         new PoolNotStartedError(`Cannot request a slot for ${requestId}: the slot pool is not started.`),
@@ -537,30 +485,7 @@ export class SlotPool implements PhysicalSlotProvider {
     } catch (error) {
       return Completable.rejected(error as Error);
     }
-    const request = new PendingRequest(requestId, profile, this.now());
-    request.result.onSettled((o) => {
-      request.cancelTimers();
-      // The pool removes a request before completing it; one completed by its caller leaves the queue here.
-      this.removeRequest(request);
-      if (!o.ok) {
-        this.emit(() => ({ type: "requestFailed", atMs: this.now(), requestId, error: o.error }));
-        this.cancelAtResourceManager(request);
-      }
-    });
-    if (timeoutMs !== Number.POSITIVE_INFINITY) {
-      request.lifetime = this.scheduler.schedule(() => {
-        if (this.removeRequest(request)) {
-          this.failRequest(
-            request,
-            new SlotRequestTimeoutError(`Slot request ${requestId} timed out after ${timeoutMs} ms.`),
-          );
-        }
-      }, timeoutMs);
-    }
-    const rm = this.resourceManager;
-    if (rm === undefined) this.stash(request);
-    else this.sendToResourceManager(request, rm);
-    return request.result;
+    return this.enqueueRequest(requestId, profile, timeoutMs, undefined).result;
   }
 
   /**
@@ -575,22 +500,10 @@ export class SlotPool implements PhysicalSlotProvider {
    * ```
    */
   releaseSlot(requestId: SlotRequestId, cause: Error): void {
-    const request = this.waiting.remove(requestId) ?? this.pending.remove(requestId);
-    if (request !== undefined) {
-      this.failRequest(
-        request,
-        new SlotReleasedError(`Pending slot request with ${requestId} has been released.`, { cause }),
-      );
-      return;
-    }
+    // A request id is either allocated or waiting, never both: look where it usually is first.
     const slot = this.allocated.removeByRequestId(requestId);
-    if (slot === undefined) return;
-    this.emit(() => ({ type: "slotReleased", atMs: this.now(), requestId, allocationId: slot.allocationId, cause }));
-    slot.releasePayload(cause);
-    // The payload may have re-entered the pool; only a slot still unaccounted for is returned.
-    if (this.registered.has(slot.location.resourceId) && this.isStarted && !this.knows(slot.allocationId)) {
-      this.fulfilRequestOrMakeAvailable(slot);
-    }
+    if (slot === undefined) this.withdrawRequest(requestId, cause);
+    else this.returnSlot(slot, requestId, cause, undefined);
   }
 
   // ---------------------------------------------------------------- offers
@@ -652,12 +565,15 @@ export class SlotPool implements PhysicalSlotProvider {
       this.failRequest(request, cause);
       return;
     }
-    if (this.available.tryRemove(id) !== undefined) {
+    const free = this.available.tryRemove(id);
+    if (free !== undefined) {
+      this.directory.forget(free);
       this.emit(() => ({ type: "slotDropped", atMs: this.now(), allocationId: id, cause }));
       return;
     }
     const slot = this.allocated.remove(id);
     if (slot !== undefined) {
+      this.directory.forget(slot);
       this.emit(() => ({ type: "slotDropped", atMs: this.now(), allocationId: id, cause }));
       slot.releasePayload(cause);
     }
@@ -690,6 +606,163 @@ export class SlotPool implements PhysicalSlotProvider {
 
   // ---------------------------------------------------------------- internals
 
+  /** The one place a request for a new slot is made (the caller has checked the pool is started and the id is free). */
+  private enqueueRequest(
+    requestId: SlotRequestId,
+    profile: ResourceProfile,
+    timeoutMs: number,
+    handle: PoolSlotHandle | undefined,
+  ): PendingRequest {
+    const request = new PendingRequest(requestId, profile, this.now());
+    request.observer = this.requestObserver;
+    request.handle = handle;
+    if (timeoutMs !== Number.POSITIVE_INFINITY) {
+      request.lifetime = this.scheduler.schedule(() => {
+        if (this.removeRequest(request)) {
+          this.failRequest(
+            request,
+            new SlotRequestTimeoutError(`Slot request ${requestId} timed out after ${timeoutMs} ms.`),
+          );
+        }
+      }, timeoutMs);
+    }
+    const rm = this.resourceManager;
+    if (rm === undefined) this.stash(request);
+    else this.sendToResourceManager(request, rm);
+    return request;
+  }
+
+  /**
+   * A request completed: served, failed, or completed by whoever holds its result. Runs before the
+   * result's listeners (see PendingRequestObserver): the bookkeeping first, then the waiting
+   * `allocateSlot` handle, if any.
+   */
+  private requestSettled(request: PendingRequest): void {
+    const error = request.failedWith;
+    try {
+      request.cancelTimers();
+      // The pool removes a request before completing it; one completed by its caller leaves the queue here.
+      this.removeRequest(request);
+      if (error !== undefined) {
+        const requestId = request.requestId;
+        this.emit(() => ({ type: "requestFailed", atMs: this.now(), requestId, error }));
+        this.cancelAtResourceManager(request);
+      }
+    } catch (thrown) {
+      reportListenerError(thrown);
+    }
+    request.resourceManagerCall?.unsubscribe();
+    request.resourceManagerCall = undefined;
+    const handle = request.handle;
+    if (handle !== undefined) {
+      request.handle = undefined;
+      const slot = request.servedWith;
+      if (slot !== undefined) handle.deliver(slot, Locality.UNKNOWN);
+      else if (error !== undefined) handle.fail(error);
+    }
+  }
+
+  /**
+   * Flink §2.5 A's "take a free slot": the strategy's choice, registered as allocated to
+   * `requestId`. `checkId`: the id comes from a caller of the provider interface and may already
+   * hold a slot (else it is fresh, or `allocateSlot` checked it).
+   */
+  private takeAvailableSlot(
+    requestId: SlotRequestId,
+    profile: ResourceProfile,
+    preferences: readonly TaskManagerLocation[],
+    checkId: boolean,
+  ): SlotSelection | undefined {
+    if (!this.isStarted || this.available.size === 0) return undefined;
+    const selection = this.slotSelectionStrategy.select(this.available, profile, preferences);
+    if (selection === undefined) return undefined;
+    const slot = selection.slot;
+    if (checkId && this.allocated.getByRequestId(requestId) !== undefined) {
+      throw new IllegalStateError(`request ${requestId} already holds a slot`);
+    }
+    if (!slot.profile.isMatching(profile) || !this.available.take(slot)) {
+      throw new IllegalStateError(
+        `slot selection strategy "${this.slotSelectionStrategy.name}" returned ${slot}, which is not a matching free slot`,
+      );
+    }
+    this.allocated.addFresh(requestId, slot);
+    if (this.events.observed) {
+      this.events.next({
+        type: "slotAllocated",
+        atMs: this.now(),
+        requestId,
+        allocationId: slot.allocationId,
+        resourceId: slot.location.resourceId,
+        locality: selection.locality,
+      });
+    }
+    return selection;
+  }
+
+  /** `handle.release(cause)`: like {@link releaseSlot}, but without a cause the Error is only made if needed. */
+  private releaseFor(handle: PoolSlotHandle, cause: Error | undefined): void {
+    const requestId = handle.requestId;
+    // Usually the handle still holds its slot: remove it by reference, without a request-id lookup.
+    const held = handle.heldSlot();
+    const slot =
+      held !== undefined && held.holder === requestId && this.allocated.take(held)
+        ? held
+        : this.allocated.removeByRequestId(requestId);
+    if (slot === undefined) this.withdrawRequest(requestId, cause ?? handle.holderReleaseCause());
+    else this.returnSlot(slot, requestId, cause, handle);
+  }
+
+  /** Withdraws a waiting request, failing it with `SLOT_RELEASED` (which also cancels it at the resource manager). */
+  private withdrawRequest(requestId: SlotRequestId, cause: Error): void {
+    const request = this.waiting.remove(requestId) ?? this.pending.remove(requestId);
+    if (request !== undefined) {
+      this.failRequest(
+        request,
+        new SlotReleasedError(`Pending slot request with ${requestId} has been released.`, { cause }),
+      );
+    }
+  }
+
+  /**
+   * The second half of {@link releaseSlot}: `slot` was just removed from the allocated slots. Its
+   * payload is told (with `cause`; undefined only for a `handle` released without one), then the
+   * slot serves the oldest waiting request it matches or becomes free, unless the payload's
+   * reaction took it out of the pool (TaskManager released, pool suspended, id taken over).
+   */
+  private returnSlot(
+    slot: AllocatedSlot,
+    requestId: SlotRequestId,
+    cause: Error | undefined,
+    handle: PoolSlotHandle | undefined,
+  ): void {
+    if (this.events.observed) {
+      this.events.next({
+        type: "slotReleased",
+        atMs: this.now(),
+        requestId,
+        allocationId: slot.allocationId,
+        cause: cause ?? (handle as PoolSlotHandle).holderReleaseCause(),
+      });
+    }
+    slot.seq = RETURNING;
+    if (cause === undefined && handle !== undefined && slot.payload === handle.payload) {
+      slot.clearPayload();
+      handle.end(undefined);
+    } else {
+      slot.releasePayload(cause ?? (handle as PoolSlotHandle).holderReleaseCause());
+    }
+    // The payload may have re-entered the pool: only a slot it did not account for is returned.
+    const home = slot.home;
+    const stillOurs = home !== undefined && slot.seq === RETURNING && slot.holder === undefined;
+    if (slot.seq === RETURNING) slot.seq = 0;
+    // `retired`: the TaskManager was released meanwhile (it mirrors `registered`, without a lookup).
+    if (stillOurs && this.isStarted && !home.retired) {
+      this.fulfilRequestOrMakeAvailable(slot);
+    } else {
+      this.directory.forget(slot);
+    }
+  }
+
   private tryOffer(
     location: TaskManagerLocation,
     gateway: TaskExecutorGateway,
@@ -699,7 +772,7 @@ export class SlotPool implements PhysicalSlotProvider {
     if (!this.isStarted) return "POOL_NOT_STARTED";
     if (!this.registered.has(location.resourceId)) return "UNKNOWN_TASK_MANAGER";
     const id = offer.allocationId;
-    const known = this.allocated.get(id) ?? this.available.get(id);
+    const known = this.knownSlot(id);
     if (known !== undefined) {
       return known.location.resourceId === location.resourceId && known.slotIndex === offer.slotIndex
         ? undefined
@@ -716,8 +789,8 @@ export class SlotPool implements PhysicalSlotProvider {
       requestId: request !== undefined && slot.profile.isMatching(request.profile) ? request.requestId : undefined,
     }));
     if (request !== undefined && slot.profile.isMatching(request.profile)) {
-      this.pending.remove(request.requestId);
-      this.allocated.add(request.requestId, slot);
+      this.pending.take(request);
+      this.allocated.addFresh(request.requestId, slot);
       this.emit(() => ({
         type: "slotAllocated",
         atMs: this.now(),
@@ -726,7 +799,7 @@ export class SlotPool implements PhysicalSlotProvider {
         resourceId: location.resourceId,
         locality: Locality.UNKNOWN,
       }));
-      if (!request.result.complete(slot)) {
+      if (!request.complete(slot)) {
         this.allocated.remove(id);
         this.fulfilRequestOrMakeAvailable(slot);
       }
@@ -740,21 +813,24 @@ export class SlotPool implements PhysicalSlotProvider {
   private fulfilRequestOrMakeAvailable(slot: AllocatedSlot): void {
     const request = this.pending.pollMatching(slot.profile) ?? this.waiting.pollMatching(slot.profile);
     if (request === undefined) {
-      this.available.add(slot, this.now());
-      this.emit(() => ({ type: "slotAvailable", atMs: this.now(), allocationId: slot.allocationId }));
-      this.scheduleIdleCheck();
+      const now = this.now();
+      this.available.add(slot, now);
+      if (this.events.observed) this.events.next({ type: "slotAvailable", atMs: now, allocationId: slot.allocationId });
+      if (this.idleTimer === undefined) this.scheduleIdleCheck();
       return;
     }
-    this.allocated.add(request.requestId, slot);
-    this.emit(() => ({
-      type: "slotAllocated",
-      atMs: this.now(),
-      requestId: request.requestId,
-      allocationId: slot.allocationId,
-      resourceId: slot.location.resourceId,
-      locality: Locality.UNKNOWN,
-    }));
-    const served = request.result.complete(slot);
+    this.allocated.addFresh(request.requestId, slot);
+    if (this.events.observed) {
+      this.events.next({
+        type: "slotAllocated",
+        atMs: this.now(),
+        requestId: request.requestId,
+        allocationId: slot.allocationId,
+        resourceId: slot.location.resourceId,
+        locality: Locality.UNKNOWN,
+      });
+    }
+    const served = request.complete(slot);
     // FLINK-8934: the request was served by another slot, so its own RM request is withdrawn.
     if (served && request.allocationId !== undefined && request.allocationId !== slot.allocationId) {
       this.cancelAtResourceManager(request);
@@ -762,13 +838,13 @@ export class SlotPool implements PhysicalSlotProvider {
   }
 
   private stash(request: PendingRequest): void {
-    this.waiting.add(request);
+    this.waiting.addFresh(request);
     this.emit(() => ({ type: "requestStashed", atMs: this.now(), requestId: request.requestId }));
     const ms = this.timeouts.resourceManagerRequestMs;
     if (ms === Number.POSITIVE_INFINITY) return;
     request.phaseTimer = this.scheduler.schedule(() => {
       request.phaseTimer = undefined;
-      if (this.waiting.remove(request.requestId) === request) {
+      if (this.waiting.take(request)) {
         this.failRequest(
           request,
           new NoResourceAvailableError("No slot available and no connection to Resource Manager established."),
@@ -786,11 +862,10 @@ export class SlotPool implements PhysicalSlotProvider {
     }
     request.allocationId = allocationId;
     request.sentTo = rm;
-    this.pending.add(request);
+    this.pending.addFresh(request);
     this.emit(() => ({ type: "requestSent", atMs: this.now(), requestId: request.requestId, allocationId }));
     const rmFailed = (cause: Error): void => {
-      if (this.pending.get(request.requestId) !== request) return;
-      this.pending.remove(request.requestId);
+      if (!this.pending.take(request)) return;
       this.failRequest(
         request,
         new NoResourceAvailableError("No pooled slot available and request to ResourceManager for new slot failed.", {
@@ -822,14 +897,13 @@ export class SlotPool implements PhysicalSlotProvider {
       next: () => {
         if (acknowledged) return;
         acknowledged = true;
-        if (this.pending.get(request.requestId) !== request) return;
+        if (request.queue !== this.pending) return;
         request.cancelPhaseTimer();
         const allocationMs = this.timeouts.resourceManagerAllocationMs;
         if (allocationMs === Number.POSITIVE_INFINITY) return;
         request.phaseTimer = this.scheduler.schedule(() => {
           request.phaseTimer = undefined;
-          if (this.pending.get(request.requestId) !== request) return;
-          this.pending.remove(request.requestId);
+          if (!this.pending.take(request)) return;
           this.failRequest(
             request,
             new SlotRequestTimeoutError(`Slot allocation request ${allocationId} timed out after ${allocationMs} ms.`),
@@ -840,8 +914,8 @@ export class SlotPool implements PhysicalSlotProvider {
         if (!acknowledged) rmFailed(error instanceof Error ? error : new Error(String(error)));
       },
     });
-    if (request.result.isDone) subscription.unsubscribe();
-    else request.result.onSettled(() => subscription.unsubscribe());
+    if (request.isDone) subscription.unsubscribe();
+    else request.resourceManagerCall = subscription;
   }
 
   /** Invariant 9: a request sent to the RM that fails (or is served elsewhere) is cancelled there exactly once. */
@@ -856,19 +930,11 @@ export class SlotPool implements PhysicalSlotProvider {
 
   /** Removes a request from whichever queue holds it. */
   private removeRequest(request: PendingRequest): boolean {
-    if (this.waiting.get(request.requestId) === request) {
-      this.waiting.remove(request.requestId);
-      return true;
-    }
-    if (this.pending.get(request.requestId) === request) {
-      this.pending.remove(request.requestId);
-      return true;
-    }
-    return false;
+    return this.waiting.take(request) || this.pending.take(request);
   }
 
   private failRequest(request: PendingRequest, error: Error): void {
-    request.result.fail(error);
+    request.fail(error);
   }
 
   private isRequestIdInUse(id: SlotRequestId): boolean {
@@ -879,12 +945,14 @@ export class SlotPool implements PhysicalSlotProvider {
     );
   }
 
-  private knows(id: AllocationId): boolean {
-    return this.allocated.contains(id) || this.available.contains(id);
+  /** The free or allocated slot with this allocation id (one lookup in the shared directory). */
+  private knownSlot(id: AllocationId): AllocatedSlot | undefined {
+    const slot = this.directory.get(id);
+    return slot !== undefined && (slot.seq > 0 || slot.holder !== undefined) ? slot : undefined;
   }
 
   private isAllocationIdInUse(id: AllocationId): boolean {
-    return this.knows(id) || this.pending.getByAllocationId(id) !== undefined;
+    return this.knownSlot(id) !== undefined || this.pending.getByAllocationId(id) !== undefined;
   }
 
   private scheduleIdleCheck(): void {
@@ -905,7 +973,8 @@ export class SlotPool implements PhysicalSlotProvider {
     const idleMs = this.timeouts.idleSlotMs;
     for (let o = this.available.oldest(); o !== undefined && now - o.since >= idleMs; o = this.available.oldest()) {
       const slot = o.slot;
-      this.available.tryRemove(slot.allocationId);
+      this.available.take(slot);
+      this.directory.forget(slot);
       this.emit(() => ({ type: "slotFreed", atMs: now, allocationId: slot.allocationId, reason: "IDLE" }));
       const cause = new SlotReleasedError(`Slot ${slot.allocationId} was idle for ${idleMs} ms.`);
       try {
@@ -930,6 +999,9 @@ export class SlotPool implements PhysicalSlotProvider {
   }
 }
 
+/** `AllocatedSlot.seq` while the pool hands a released slot back (known, but neither free nor allocated). */
+const RETURNING = -1;
+
 /** How many generated ids are skipped at most when they collide with ids in use (guards a broken generator). */
 const MAX_ID_RETRIES = 1000;
 
@@ -940,8 +1012,11 @@ function checkDuration(value: unknown, path: string): number {
   return value;
 }
 
+/** No preferences (shared, so a request without any allocates no array). */
+const NO_PREFERENCES: readonly TaskManagerLocation[] = Object.freeze([]);
+
 function checkPreferences(prefs: readonly TaskManagerLocation[] | undefined): readonly TaskManagerLocation[] {
-  if (prefs === undefined) return [];
+  if (prefs === undefined) return NO_PREFERENCES;
   if (!Array.isArray(prefs)) throw new InvalidArgumentError("preferredLocations", "an array of locations", prefs);
   for (let i = 0; i < prefs.length; i++) {
     const p = prefs[i];

@@ -10,6 +10,8 @@ import {
   slotRequestId,
   taskManagerLocation,
 } from "../src/index.js";
+import type { LazyKeyIndex } from "../src/lazy-key-index.js";
+import type { SlotDirectory } from "../src/slot-directory.js";
 
 function slot(id: string, tm: string, index = 0): AllocatedSlot {
   return new AllocatedSlot(
@@ -98,12 +100,25 @@ describe("AllocatedSlots", () => {
 
   it("checkConsistency reports views that disagree", () => {
     const { used } = fixture();
-    (used as unknown as { byRequestId: Map<string, unknown> }).byRequestId.delete("r1");
+    // The request-id index hashes lazily now (LazyKeyIndex); this drops r1 from its hash map.
+    (
+      (used as unknown as { byRequestId: LazyKeyIndex<string, AllocatedSlot> }).byRequestId.hashed() as Map<
+        string,
+        AllocatedSlot
+      >
+    ).delete("r1");
     expect(used.checkConsistency()).toEqual([expect.stringContaining("views disagree (by id 3, by request 2")]);
+    // The per-TaskManager view is now a chain in the TaskManager's directory record (it was a Set).
     const other = fixture().used;
-    (other as unknown as { byTaskManager: Map<string, Set<unknown>> }).byTaskManager.get("tm-b")?.clear();
+    const record = (other as unknown as { directory: SlotDirectory }).directory.taskManager(resourceId("tm-b"));
+    if (record === undefined) throw new Error("no record for tm-b");
+    record.usedHead = undefined;
+    record.usedTail = undefined;
     expect(other.checkConsistency()).toEqual(
-      expect.arrayContaining(["allocated: empty per-TaskManager set kept for tm-b"]),
+      expect.arrayContaining([
+        "allocated: TM tm-b chain has 0 slots, counts 1",
+        "allocated: views disagree (by id 3, by request 3, by TM 2)",
+      ]),
     );
   });
 });
@@ -124,5 +139,20 @@ describe("AllocatedSlot", () => {
     s.clearPayload();
     expect(s.payload).toBeUndefined();
     expect(String(s)).toBe("x@tm-x[3]");
+  });
+
+  it("serializes its data to JSON, not the links its indexes keep in it", () => {
+    const { used, s } = fixture();
+    expect(used.size).toBe(3);
+    const json = JSON.parse(JSON.stringify({ slot: s[0] }));
+    expect(json).toEqual({
+      slot: {
+        allocationId: "a1",
+        location: { resourceId: "tm-a", host: "host" },
+        slotIndex: 0,
+        profile: JSON.parse(JSON.stringify(ResourceProfile.of({ cpu: 1, memoryMb: 1 }))),
+        gateway: JSON.parse(JSON.stringify(new InMemoryTaskExecutor(resourceId("tm-a")))),
+      },
+    });
   });
 });

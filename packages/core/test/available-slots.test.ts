@@ -9,6 +9,7 @@ import {
   resourceId,
   taskManagerLocation,
 } from "../src/index.js";
+import type { SlotDirectory } from "../src/slot-directory.js";
 
 const SMALL = ResourceProfile.of({ cpu: 1, memoryMb: 512 });
 const BIG = ResourceProfile.of({ cpu: 4, memoryMb: 4096 });
@@ -22,6 +23,11 @@ function slot(id: string, tm: string, host: string, profile: ResourceProfile = S
     profile,
     new InMemoryTaskExecutor(resourceId(tm)),
   );
+}
+
+/** The directory behind an index (private): where its per-TaskManager and per-host records live. */
+function directoryOf(index: AvailableSlots): SlotDirectory {
+  return (index as unknown as { directory: SlotDirectory }).directory;
 }
 
 function fixture() {
@@ -192,17 +198,64 @@ describe("AvailableSlots", () => {
   });
 
   it("checkConsistency reports views that disagree", () => {
+    // Corrupts the per-TaskManager and per-host chains behind the index's back. (These records replaced
+    // the per-TaskManager Sets and per-host map entries this test corrupted before the intrusive index.)
     const { free } = fixture();
-    const internals = free as unknown as { byTaskManager: Map<string, Set<unknown>>; byHost: Map<string, unknown> };
-    internals.byTaskManager.get("tm-a")?.clear();
+    const tmA = directoryOf(free).taskManager(resourceId("tm-a"));
+    if (tmA === undefined) throw new Error("no record for tm-a");
+    tmA.freeHead = undefined;
+    tmA.freeTail = undefined;
     expect(free.checkConsistency()).toEqual(
       expect.arrayContaining([
-        "available: empty per-TaskManager set kept for tm-a",
+        "available: TM tm-a chain has 0 slots, counts 2",
         expect.stringContaining("views disagree (by id 5, by TM 3"),
       ]),
     );
     const other = fixture().free;
-    (other as unknown as { byHost: Map<string, unknown> }).byHost.delete("host-2");
-    expect(other.checkConsistency()).toEqual([expect.stringContaining("by host 3")]);
+    const host2 = directoryOf(other).host("host-2");
+    if (host2 === undefined) throw new Error("no record for host-2");
+    host2.firstMember = undefined; // a host's free slots are those of the TaskManagers it lists
+    expect(other.checkConsistency()).toEqual(expect.arrayContaining([expect.stringContaining("by host 3")]));
+  });
+
+  it("keeps a TaskManager's and a host's record while it knows a slot there, and drops it with the last", () => {
+    const { free, slots } = fixture();
+    const directory = directoryOf(free);
+    free.tryRemove(allocationId("b1"));
+    // a standalone index forgets what it removes: tm-b had one slot
+    expect(directory.taskManager(resourceId("tm-b"))).toBeUndefined();
+    expect(directory.host("host-1")?.known).toBe(2);
+    free.tryRemove(allocationId("c1"));
+    free.tryRemove(allocationId("c2"));
+    expect(directory.host("host-2")).toBeUndefined();
+    expect(free.checkConsistency()).toEqual([]);
+    free.add(slots.c2, 99);
+    expect(directory.taskManager(resourceId("tm-c"))?.freeCount).toBe(1);
+    expect(free.checkConsistency()).toEqual([]);
+  });
+
+  it("checkConsistency reports a record kept without a known slot", () => {
+    const { free } = fixture();
+    const record = directoryOf(free).taskManager(resourceId("tm-b"));
+    if (record === undefined) throw new Error("no record for tm-b");
+    record.known = 0;
+    expect(free.checkConsistency()).toEqual(["available: empty per-TaskManager record kept for tm-b"]);
+  });
+
+  it("remembers exactly when each slot became free, whatever the clock (wall clock, fractions, jumps)", () => {
+    const free = new AvailableSlots();
+    const times = [1_764_000_000_123, 1_764_000_050_000.25, 0.1, 1e300, -7.5];
+    const slots = times.map((_, i) => slot(`t${i}`, `tm-${i}`, "h"));
+    slots.forEach((s, i) => {
+      free.add(s, times[i] as number);
+    });
+    expect(slots.map((s) => free.since(s.allocationId))).toEqual(times);
+    expect(free.oldest()?.since).toBe(times[0]);
+    expect(free.checkConsistency()).toEqual([]);
+  });
+
+  it("a slot can be free in one index at a time", () => {
+    const { slots } = fixture();
+    expect(() => new AvailableSlots().add(slots.a1, 0)).toThrow(IllegalStateError);
   });
 });

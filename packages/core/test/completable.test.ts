@@ -130,3 +130,30 @@ describe("Completable", () => {
     expect(j.result).toEqual({ ok: false, error: e });
   });
 });
+
+describe("Completable.promise settles where it was first asked for among the listeners", () => {
+  it("promise reactions keep the order of the listeners around it", async () => {
+    const a = new Completable<number>();
+    const b = new Completable<number>();
+    const c = new Completable<number>();
+    const order: string[] = [];
+    void b.promise.then(() => order.push("b"));
+    void c.promise.then(() => order.push("c"));
+    a.onSettled(() => b.complete(1)); // registered before a.promise: b's reaction is queued first
+    void a.promise.then((v) => order.push(`a=${v}`));
+    a.onSettled(() => c.complete(1)); // registered after a.promise: c's reaction is queued after a's
+    a.complete(7);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(order).toEqual(["b", "a=7", "c"]);
+  });
+
+  it("a promise asked for while pending rejects with the failure", async () => {
+    const a = new Completable<number>();
+    const p = a.promise;
+    const error = new Error("no");
+    a.fail(error);
+    await expect(p).rejects.toBe(error);
+    expect(a.promise).toBe(p);
+  });
+});

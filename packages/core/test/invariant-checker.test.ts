@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  type AllocatedSlot,
   type AllocatedSlots,
   type AvailableSlots,
   allocationId,
@@ -12,6 +13,8 @@ import {
   ResourceProfile,
   slotRequestId,
 } from "../src/index.js";
+import type { LazyKeyIndex } from "../src/lazy-key-index.js";
+import type { SlotDirectory } from "../src/slot-directory.js";
 import { Harness, leaseOf } from "./harness.js";
 
 /**
@@ -87,13 +90,21 @@ describe("checkSlotPoolInvariants / assertSlotPoolInvariants", () => {
 
   it("(2) free-slot views that disagree", () => {
     const { h, raw } = populated();
-    (raw.available as unknown as { byTaskManager: Map<string, unknown> }).byTaskManager.delete("tm-1");
-    expect(problems(h)).toEqual([expect.stringContaining("available: views disagree")]);
+    // Empties tm-1's chain of free slots (kept in its directory record; it was a per-TaskManager Set).
+    const record = (raw.available as unknown as { directory: SlotDirectory }).directory.taskManager(
+      "tm-1" as ResourceId,
+    );
+    if (record === undefined) throw new Error("no record for tm-1");
+    record.freeHead = undefined;
+    record.freeTail = undefined;
+    expect(problems(h)).toEqual(expect.arrayContaining([expect.stringContaining("available: views disagree")]));
   });
 
   it("(3) allocated views that disagree", () => {
     const { h, raw } = populated();
-    (raw.allocated as unknown as { byRequestId: Map<string, unknown> }).byRequestId.delete("req-1");
+    // The request-id index hashes lazily now (LazyKeyIndex); this drops req-1 from its hash map.
+    const index = (raw.allocated as unknown as { byRequestId: LazyKeyIndex<string, AllocatedSlot> }).byRequestId;
+    (index.hashed() as Map<string, AllocatedSlot>).delete("req-1");
     expect(problems(h)).toEqual([expect.stringContaining("allocated: views disagree")]);
   });
 

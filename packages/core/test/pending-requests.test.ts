@@ -8,6 +8,7 @@ import {
   ResourceProfile,
   slotRequestId,
 } from "../src/index.js";
+import { errorOf, Harness, leaseOf } from "./harness.js";
 
 const SMALL = ResourceProfile.of({ cpu: 1, memoryMb: 512 });
 const BIG = ResourceProfile.of({ cpu: 4, memoryMb: 4096 });
@@ -161,5 +162,37 @@ describe("PendingRequest", () => {
     r.cancelTimers();
     expect(unsubscribed).toBe(2);
     expect(r.lifetime).toBeUndefined();
+  });
+});
+
+describe("PendingRequest.result (made on first access)", () => {
+  it("reflects how the request ended, whether it was read before or after", () => {
+    const h = new Harness();
+    const tm = h.taskManager("tm-1");
+    const early = h.allocate();
+    const late = h.allocate();
+    const pending = h.pool.inspect().pending;
+    const earlyRequest = pending.get(early.requestId) as PendingRequest;
+    const lateRequest = pending.get(late.requestId) as PendingRequest;
+    const earlyResult = earlyRequest.result; // read while waiting
+    expect(earlyResult.isDone).toBe(false);
+    h.offer(tm, h.requested(0));
+    h.offer(tm, h.requested(1));
+    expect(earlyRequest.result).toBe(earlyResult);
+    expect(earlyResult.result?.ok && earlyResult.result.value).toBe(leaseOf(early).slot);
+    // read only after it was served
+    expect(lateRequest.result.result?.ok && lateRequest.result.result.value).toBe(leaseOf(late).slot);
+    expect(lateRequest.result).toBe(lateRequest.result);
+    h.check();
+  });
+
+  it("a failed request's result, read afterwards, is rejected with the failure", () => {
+    const h = new Harness({ timeouts: { slotRequestMs: 100 } });
+    const handle = h.allocate();
+    const request = h.pool.inspect().pending.get(handle.requestId) as PendingRequest;
+    h.advanceBy(100);
+    expect(request.result.result?.ok).toBe(false);
+    expect(request.result.result?.ok === false && request.result.result.error).toBe(errorOf(handle));
+    h.check();
   });
 });
