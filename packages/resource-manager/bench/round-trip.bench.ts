@@ -2,7 +2,7 @@
 //
 //   node --import tsx --conditions=@slotpool/source packages/resource-manager/bench/round-trip.bench.ts
 //
-// Embedded adapter, on virtual time: a pool and a cluster of TaskExecutors on one VirtualTimeScheduler;
+// Embedded adapter, on virtual time: a pool and a cluster of TaskExecutors on one VirtualScheduler (core's heap-based virtual clock);
 // each round trip is pool.allocateSlot → resource manager → TaskExecutor → slot offer → allocation,
 // with every hop delayed 1 virtual ms. A round allocates every slot of a fresh cluster (so each request
 // really goes through the resource manager); requests are issued `window` at a time (1: strictly one
@@ -20,8 +20,9 @@ import {
   type SlotPoolTimeouts,
   type SlotRequestHandle,
   taskManagerLocation,
+  VirtualScheduler,
 } from "@slotpool/core";
-import { of, VirtualTimeScheduler } from "rxjs";
+import { of } from "rxjs";
 import { connectResourceManager, EmbeddedResourceManager, LocalProcessResourceManager } from "../src/index.js";
 
 interface Sample {
@@ -65,7 +66,7 @@ const NO_POOL_TIMERS: Partial<SlotPoolTimeouts> = {
 };
 
 function embeddedRound(window: number, timeouts: Partial<SlotPoolTimeouts>): Sample {
-  const scheduler = new VirtualTimeScheduler();
+  const scheduler = new VirtualScheduler();
   const pool = new SlotPool({ scheduler, timeouts });
   const rm = new EmbeddedResourceManager({
     scheduler,
@@ -74,16 +75,14 @@ function embeddedRound(window: number, timeouts: Partial<SlotPoolTimeouts>): Sam
   });
   const link = connectResourceManager(pool, rm);
   link.grantLeadership(jobMasterId("bench"));
-  scheduler.maxFrames = 100;
-  scheduler.flush();
+  scheduler.advanceTo(100);
   const batch: SlotRequestHandle[] = [];
   const sample = measure(SLOTS, () => {
     for (let done = 0; done < SLOTS; done += batch.length) {
       batch.length = 0;
       for (let i = 0; i < window && done + i < SLOTS; i++) batch.push(pool.allocateSlot({}));
       // Heartbeats keep a virtual clock busy forever: run it only as far as the round trips need.
-      scheduler.maxFrames = scheduler.now() + 10;
-      scheduler.flush();
+      scheduler.advanceBy(10);
       for (const handle of batch) if (!handle.result.result?.ok) throw new Error("a request was not served");
     }
   });
@@ -95,7 +94,7 @@ function embeddedRound(window: number, timeouts: Partial<SlotPoolTimeouts>): Sam
 
 /** Reference: the pool alone on the same clock; a stub acknowledges requests and the offers are made directly. */
 function poolAloneRound(window: number, timeouts: Partial<SlotPoolTimeouts>): Sample {
-  const scheduler = new VirtualTimeScheduler();
+  const scheduler = new VirtualScheduler();
   const pool = new SlotPool({ scheduler, timeouts });
   const requested: AllocationId[] = [];
   const rm: ResourceManagerGateway = {
@@ -128,8 +127,7 @@ function poolAloneRound(window: number, timeouts: Partial<SlotPoolTimeouts>): Sa
           pool.offerSlot(tm.location, tm.gateway, { allocationId: id, slotIndex: i, profile });
         }
       }, 1);
-      scheduler.maxFrames = scheduler.now() + 10;
-      scheduler.flush();
+      scheduler.advanceBy(10);
       for (const handle of batch) if (!handle.result.result?.ok) throw new Error("a request was not served");
     }
   });
