@@ -160,7 +160,9 @@ describe("explain", () => {
     const { report } = simulate(scenario);
     const tail = scenario.job.vertices.find((v) => v.coLocationGroup !== null && v.id.includes("tail"));
     const head = scenario.job.vertices.find((v) => v.coLocationGroup === tail?.coLocationGroup && v !== tail);
-    expect(tail && head).toBeTruthy();
+    expect(tail?.id).toBe("iteration-tail");
+    expect(head?.coLocationGroup).toBe(tail?.coLocationGroup);
+    expect(tail?.parallelism).toBeGreaterThan(0);
     for (let i = 0; i < (tail?.parallelism ?? 0); i++) {
       const r = await cli("explain", ex("iterative-colocation"), "--task", `${tail?.id}:${i}`);
       expect(r.code).toBe(0);

@@ -1,9 +1,9 @@
 // Bugs the fuzzer found in the packages it drives, each as a minimal reproduction written directly
 // against the packages' APIs (and, where the fuzzer found it, the shrunk replay it printed).
 //
-// Each reproduction asserts the CORRECT behaviour and is marked `it.fails` while the bug is
-// unfixed: the test passes as long as the bug reproduces, and starts failing the moment the fix
-// lands — then change `it.fails` to `it` (and drop the bug's steering in fuzz-budget.test.ts).
+// Each reproduction asserts the CORRECT behaviour. All six bugs (B1–B6) are fixed; the tests stay
+// as regression tests. A newly found bug starts as an `it.fails` reproduction (it passes while the
+// bug reproduces) and becomes a plain `it` with its fix.
 import {
   allocationId,
   checkSlotPoolInvariants,
