@@ -288,7 +288,7 @@ export class ResourceManagerCore {
     if (previous !== undefined) this.dropPendingOfJob(jobId);
     // TaskExecutors holding slots of the job re-offer them to the new leader.
     for (const record of this.registered) {
-      if (record.slots.some((a) => a !== null && a.jobId === jobId)) {
+      if (record.slots.some((a) => mayHoldJob(a, jobId))) {
         this.env.sendToTaskExecutor(record.resourceId, {
           type: "jobMasterChanged",
           resourceManagerId: session,
@@ -312,7 +312,7 @@ export class ResourceManagerCore {
     const session = this.session;
     if (session === undefined) return;
     for (const record of this.registered) {
-      if (record.slots.some((a) => a !== null && a.jobId === jobId)) {
+      if (record.slots.some((a) => mayHoldJob(a, jobId))) {
         this.env.sendToTaskExecutor(record.resourceId, {
           type: "jobMasterChanged",
           resourceManagerId: session,
@@ -815,4 +815,12 @@ export class ResourceManagerCore {
       this.env.stopWorker(record.resourceId, cause, true);
     }, elastic.idleTimeoutMs);
   }
+}
+
+/**
+ * Whether a slot may hold `jobId`: assigned to it, or occupied by an allocation this resource manager
+ * does not know (the TaskExecutor refused a request for it), whose job may be any.
+ */
+function mayHoldJob(a: Assignment | null, jobId: string): boolean {
+  return a !== null && (a.jobId === jobId || a.unknown);
 }

@@ -71,6 +71,30 @@ function setup(elastic = false) {
 }
 
 describe("ResourceManagerCore", () => {
+  it("tells a TaskExecutor whose refused slot holds an unknown allocation when the job's leader changes or leaves", () => {
+    const { core, session, register, request, take } = setup();
+    register("tm-1", [free]);
+    expect(request(1)).toBeUndefined();
+    take();
+    const tm = resourceId("tm-1");
+    // Slot 0 is busy on the TaskExecutor (e.g. still serving an earlier term of the job): our view was wrong.
+    core.receive(tm, {
+      type: "slotRequestAnswer",
+      resourceManagerId: session,
+      resourceId: tm,
+      allocationId: allocationId("a-1"),
+      accepted: false,
+      reason: "slot 0 is offered for a-0",
+    });
+    take();
+    // The term ends and a new leader registers: the TaskExecutor must hear both, or it keeps the slot
+    // active for the ended term forever.
+    core.disconnectJobMaster("job", JM);
+    expect(take()).toEqual(["tm-1:jobMasterChanged"]);
+    core.registerJobMaster("job", jobMasterId("jm-2"));
+    expect(take()).toEqual(["tm-1:jobMasterChanged"]);
+  });
+
   it("requeues a reservation the TaskExecutor refuses and keeps that slot occupied until it is freed", () => {
     const { core, session, register, request, take } = setup();
     register("tm-1");
