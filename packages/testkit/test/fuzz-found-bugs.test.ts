@@ -1,9 +1,10 @@
 // Bugs the fuzzer found in the packages it drives, each as a minimal reproduction written directly
 // against the packages' APIs (and, where the fuzzer found it, the shrunk replay it printed).
 //
-// Each reproduction asserts the CORRECT behaviour. All six bugs (B1–B6) are fixed; the tests stay
+// Each reproduction asserts the CORRECT behaviour. All seven bugs (B1–B7) are fixed; the tests stay
 // as regression tests. A newly found bug starts as an `it.fails` reproduction (it passes while the
 // bug reproduces) and becomes a plain `it` with its fix.
+import { readFile } from "node:fs/promises";
 import {
   allocationId,
   checkSlotPoolInvariants,
@@ -20,7 +21,7 @@ import {
   type EmbeddedResourceManagerOptions,
 } from "@slotpool/resource-manager";
 import { checkSharingInvariants, TaskScheduler } from "@slotpool/slot-sharing";
-import { type FuzzConfig, type FuzzReplay, replayFuzz } from "@slotpool/testkit";
+import { type FuzzConfig, type FuzzReplay, parseFuzzReplay, replayFuzz } from "@slotpool/testkit";
 import { of } from "rxjs";
 import { describe, expect, it } from "vitest";
 
@@ -318,5 +319,19 @@ describe("found by the fuzzer", () => {
   });
   it("B6: its shrunk replay passes every fuzz check", () => {
     expect(replayFuzz(B6_REPLAY).failure?.violations).toBeUndefined();
+  });
+});
+
+describe("found by the 10M-step soak", () => {
+  // B7 — @slotpool/resource-manager, leader-change broadcast. Soak seed 2022685430 (shrunk to 9
+  // steps, kept in test/replays/): freeze tm-1, RM disconnect, thaw, RM reconnect, two leadership
+  // grants 7 ms apart. A slot the RM only knew as "held by an unknown allocation" (after the
+  // TaskExecutor refused a reservation) was not told about the last leader, so it stayed active
+  // for an ended term while the pool held nothing.
+  it("B7: slots of TaskExecutors with unknown occupants follow a leader change", async () => {
+    const text = await readFile(new URL("./replays/fuzz-failure-2022685430.json", import.meta.url), "utf8");
+    const replay = parseFuzzReplay(text);
+    expect(replay.steps.length).toBe(9);
+    expect(replayFuzz(replay).failure?.violations).toBeUndefined();
   });
 });
