@@ -68,5 +68,10 @@ export {
   type TaskExecutorEventOutcome,
   type TaskExecutorLinkStats,
 } from "./task-executor-events.js";
-export { sameLocation, type TaskManagerLocation, taskManagerLocation } from "./task-manager-location.js";
+export {
+  checkPreferredLocations,
+  sameLocation,
+  type TaskManagerLocation,
+  taskManagerLocation,
+} from "./task-manager-location.js";
 export { VirtualScheduler } from "./virtual-scheduler.js";

@@ -30,7 +30,7 @@ import { ResourceProfile, type ResourceSpec } from "./resource-profile.js";
 import { SlotDirectory } from "./slot-directory.js";
 import { type HandleOwner, PoolSlotHandle, type SlotRequestHandle } from "./slot-request-handle.js";
 import { localityFirstStrategy, type SlotSelection, type SlotSelectionStrategy } from "./slot-selection-strategy.js";
-import type { TaskManagerLocation } from "./task-manager-location.js";
+import { checkPreferredLocations, type TaskManagerLocation } from "./task-manager-location.js";
 
 /**
  * The pool's timeouts, in scheduler milliseconds. `Infinity` disables one.
@@ -424,7 +424,7 @@ export class SlotPool implements PhysicalSlotProvider {
       if (chosen !== undefined) this.callerChoseIds = true;
       requestId = chosen ?? this.nextSlotRequestId();
       profile = ResourceProfile.of(request.profile);
-      preferences = checkPreferences(request.preferredLocations);
+      preferences = checkPreferredLocations(request.preferredLocations);
       timeoutMs =
         request.timeoutMs === undefined ? this.timeouts.slotRequestMs : checkDuration(request.timeoutMs, "timeoutMs");
       // A generated id is fresh by construction (nextSlotRequestId skips ids callers chose).
@@ -1010,21 +1010,6 @@ function checkDuration(value: unknown, path: string): number {
     throw new InvalidArgumentError(path, "a number of milliseconds ≥ 0 (or Infinity)", value);
   }
   return value;
-}
-
-/** No preferences (shared, so a request without any allocates no array). */
-const NO_PREFERENCES: readonly TaskManagerLocation[] = Object.freeze([]);
-
-function checkPreferences(prefs: readonly TaskManagerLocation[] | undefined): readonly TaskManagerLocation[] {
-  if (prefs === undefined) return NO_PREFERENCES;
-  if (!Array.isArray(prefs)) throw new InvalidArgumentError("preferredLocations", "an array of locations", prefs);
-  for (let i = 0; i < prefs.length; i++) {
-    const p = prefs[i];
-    if (p === null || typeof p !== "object" || typeof p.resourceId !== "string" || typeof p.host !== "string") {
-      throw new InvalidArgumentError(`preferredLocations[${i}]`, "a TaskManagerLocation { resourceId, host }", p);
-    }
-  }
-  return prefs;
 }
 
 function isValidOffer(location: TaskManagerLocation, gateway: TaskExecutorGateway, offer: SlotOffer): boolean {

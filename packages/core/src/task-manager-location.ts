@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "./errors.js";
 import { type ResourceId, resourceId } from "./ids.js";
 
 /**
@@ -41,4 +42,33 @@ export function taskManagerLocation(id: string, host: string = id): TaskManagerL
  */
 export function sameLocation(a: TaskManagerLocation, b: TaskManagerLocation): boolean {
   return a.resourceId === b.resourceId && a.host === b.host;
+}
+
+/** No preferences (shared, so a request without any allocates no array). */
+const NO_PREFERENCES: readonly TaskManagerLocation[] = Object.freeze([]);
+
+/**
+ * Validates a list of preferred locations (most preferred first) given to an allocation API.
+ * `undefined` gives a shared empty list.
+ *
+ * @param path - the field path reported in errors (default `preferredLocations`).
+ * @throws InvalidArgumentError naming the bad entry, e.g. `preferredLocations[1]`.
+ * @example
+ * ```ts
+ * const prefs = checkPreferredLocations(request.preferredLocations);
+ * ```
+ */
+export function checkPreferredLocations(
+  prefs: readonly TaskManagerLocation[] | undefined,
+  path = "preferredLocations",
+): readonly TaskManagerLocation[] {
+  if (prefs === undefined) return NO_PREFERENCES;
+  if (!Array.isArray(prefs)) throw new InvalidArgumentError(path, "an array of locations", prefs);
+  for (let i = 0; i < prefs.length; i++) {
+    const p = prefs[i];
+    if (p === null || typeof p !== "object" || typeof p.resourceId !== "string" || typeof p.host !== "string") {
+      throw new InvalidArgumentError(`${path}[${i}]`, "a TaskManagerLocation { resourceId, host }", p);
+    }
+  }
+  return prefs;
 }

@@ -287,16 +287,7 @@ export class ResourceManagerCore {
     this.jobMasters.set(jobId, token);
     if (previous !== undefined) this.dropPendingOfJob(jobId);
     // TaskExecutors holding slots of the job re-offer them to the new leader.
-    for (const record of this.registered) {
-      if (record.slots.some((a) => mayHoldJob(a, jobId))) {
-        this.env.sendToTaskExecutor(record.resourceId, {
-          type: "jobMasterChanged",
-          resourceManagerId: session,
-          jobId,
-          jobMasterId: token,
-        });
-      }
-    }
+    this.announceLeader(session, jobId, token);
     if (this.options.offerAllSlots) for (const record of [...this.registered]) this.reserveAllFree(record);
     return session;
   }
@@ -311,13 +302,18 @@ export class ResourceManagerCore {
     this.dropPendingOfJob(jobId);
     const session = this.session;
     if (session === undefined) return;
+    this.announceLeader(session, jobId, null);
+  }
+
+  /** Tells every TaskExecutor that may hold slots of `jobId` who leads it now (`null`: nobody). */
+  private announceLeader(session: ResourceManagerId, jobId: string, jobMasterId: JobMasterId | null): void {
     for (const record of this.registered) {
       if (record.slots.some((a) => mayHoldJob(a, jobId))) {
         this.env.sendToTaskExecutor(record.resourceId, {
           type: "jobMasterChanged",
           resourceManagerId: session,
           jobId,
-          jobMasterId: null,
+          jobMasterId,
         });
       }
     }

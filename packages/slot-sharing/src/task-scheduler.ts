@@ -1,5 +1,6 @@
 import {
   type AllocatedSlot,
+  checkPreferredLocations,
   IllegalStateError,
   InvalidArgumentError,
   Locality,
@@ -356,7 +357,7 @@ export class TaskScheduler {
       throw new InvalidArgumentError("timeoutMs", "a number of milliseconds ≥ 0 (or Infinity)", timeoutMs);
     }
     const profile = this.profileOf(task.profile);
-    const preferences = checkPreferences(task.preferredLocations);
+    const preferences = checkPreferredLocations(task.preferredLocations);
     const timeout = timeoutMs ?? this.defaultTimeoutMs;
     if (slotSharingGroup === undefined) {
       return new OwnSlotRequest(
@@ -410,16 +411,4 @@ class OwnSlotPayload implements SlotPayload {
   release(cause: Error): void {
     this.request.slotReleased(cause);
   }
-}
-
-function checkPreferences(prefs: readonly TaskManagerLocation[] | undefined): readonly TaskManagerLocation[] {
-  if (prefs === undefined) return NO_PREFERENCES;
-  if (!Array.isArray(prefs)) throw new InvalidArgumentError("preferredLocations", "an array of locations", prefs);
-  for (let i = 0; i < prefs.length; i++) {
-    const p = prefs[i];
-    if (p === null || typeof p !== "object" || typeof p.resourceId !== "string" || typeof p.host !== "string") {
-      throw new InvalidArgumentError(`preferredLocations[${i}]`, "a TaskManagerLocation { resourceId, host }", p);
-    }
-  }
-  return prefs;
 }
